@@ -1,0 +1,31 @@
+export {
+  type ApiKeyAuthSpec,
+  type ApiKeyCredentials,
+  type AuthSpec,
+  apiKey,
+  type Credentials,
+  type OAuth2AuthSpec,
+  type OAuth2Credentials,
+  oauth2,
+} from './auth-spec.js';
+export type {
+  ActionDefinition,
+  Change,
+  ChangePage,
+  Connector,
+  ConnectorCapabilities,
+  ConnectorCategory,
+  ConnectorContext,
+  ConnectorDefinition,
+  EntityCapabilities,
+  EntityDefinition,
+  IntegrationInfo,
+  ListParams,
+  Page,
+  ParsedWebhookEvent,
+  RateLimitSpec,
+  WebhookRequest,
+  WebhookSpec,
+  WriteOptions,
+} from './connector.js';
+export { defineConnector } from './define-connector.js';

@@ -1,0 +1,10 @@
+export { AuthError, isAuthError } from './auth-error.js';
+export { ConfigError, isConfigError } from './config-error.js';
+export { ConflictError, isConflictError } from './conflict-error.js';
+export { isNotFoundError, NotFoundError } from './not-found-error.js';
+export { isProviderError, ProviderError, type ProviderErrorDetails } from './provider-error.js';
+export { isRateLimitError, RateLimitError } from './rate-limit-error.js';
+export { isStorageError, StorageError, type StorageFailure } from './storage-error.js';
+export { isSyncBridgeError, SyncBridgeError, type SyncBridgeErrorOptions } from './syncbridge-error.js';
+export { isValidationError, ValidationError, type ValidationIssue } from './validation-error.js';
+export { fromZodError, parseWith } from './zod.js';

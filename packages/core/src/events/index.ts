@@ -1,0 +1,1 @@
+export { EventBus, type Listener, type ListenerErrorHandler } from './event-bus.js';

@@ -1,0 +1,1 @@
+export { canonicalJson, hashRecord } from './canonical-json.js';

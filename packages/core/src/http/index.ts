@@ -1,0 +1,1 @@
+export type { ErrorResponse, HttpClient, HttpRequest, HttpResponse, QueryValue } from './http-client.js';

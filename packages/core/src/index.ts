@@ -1,0 +1,13 @@
+/**
+ * @syncbridge/core: contracts, engine, transformer, conflict resolver, auth, HTTP, webhooks,
+ * events and memory storage. Start with `createSyncBridge` (see the README).
+ */
+export * from './connector/index.js';
+export * from './domain/index.js';
+export * from './errors/index.js';
+export * from './events/index.js';
+export * from './hash/index.js';
+export * from './http/index.js';
+export * from './local/index.js';
+export * from './logging/index.js';
+export * from './storage/index.js';

@@ -1,0 +1,1 @@
+export { type LogFields, type Logger, silentLogger } from './logger.js';

@@ -1,0 +1,5 @@
+/**
+ * @syncbridge/testing: the contract suites that every storage adapter and connector runs.
+ */
+export type { ProbeTable, StorageProbe, StorageSuiteOptions } from './storage/harness.js';
+export { runStorageAdapterSuite } from './storage/run-storage-adapter-suite.js';
