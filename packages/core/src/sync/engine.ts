@@ -59,6 +59,30 @@ export class SyncEngine {
     return this.#track(this.#push(localEntity, ids, triggeredBy));
   }
 
+  /**
+   * Runs `fn` with a prepared pass context for one sync config, under that config's lock:
+   * what conflict resolution and other one-off operations use.
+   */
+  async withConfigRun<T>(
+    syncConfigId: string,
+    fn: (run: ConfigRun) => Promise<T>,
+  ): Promise<{ value: T; stats: RunStats }> {
+    const config = await this.#deps.storage.syncConfigs.get(syncConfigId);
+    if (!config)
+      throw new NotFoundError(`sync: no sync config with id "${syncConfigId}".`, {
+        resource: 'sync config',
+        id: syncConfigId,
+      });
+    const { integration, connector } = await this.#integration(config.integrationId);
+    const stats = new RunStats();
+    const value = await this.#track(
+      this.#deps.storage.withLock(`sync:${config.id}`, async () =>
+        fn(await this.#configRun(integration, connector, config, stats, new AbortController().signal)),
+      ),
+    );
+    return { value, stats };
+  }
+
   /** Asks running syncs to stop after their current page and waits for them. New runs may start afterwards. */
   async stop(): Promise<void> {
     this.#stop.abort();
