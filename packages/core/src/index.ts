@@ -12,3 +12,4 @@ export * from './local/index.js';
 export * from './logging/index.js';
 export * from './storage/index.js';
 export * from './sync/index.js';
+export * from './webhooks/index.js';

@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import type { Connector } from '../connector/connector.js';
+import type { Change, Connector } from '../connector/connector.js';
 import type { Integration } from '../domain/integration.js';
 import type { SyncConfig } from '../domain/sync-config.js';
 import type { SyncLog, SyncType } from '../domain/sync-log.js';
@@ -8,8 +8,9 @@ import { ConfigError } from '../errors/config-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import type { ConfigRun } from './config-run.js';
 import { pullsFromRemote, pushesToRemote } from './config-run.js';
+import { applyRemoteDeletes, applyRemoteRecords } from './inbound.js';
 import { pushLocalChanges } from './outbound.js';
-import { fullPass, incrementalPass, outboundPass, SyncStoppedError } from './passes.js';
+import { fetchRecords, fullPass, incrementalPass, outboundPass, SyncStoppedError } from './passes.js';
 import type { EngineDeps } from './ports.js';
 import { RunStats } from './run-stats.js';
 
@@ -57,6 +58,101 @@ export class SyncEngine {
   /** Pushes host changes of one local entity to every integration that syncs it outbound. */
   push(localEntity: string, ids: readonly string[], triggeredBy = 'changes.notify'): Promise<SyncLog[]> {
     return this.#track(this.#push(localEntity, ids, triggeredBy));
+  }
+
+  /**
+   * Applies changes a webhook announced: the records are re-read from the provider (an event
+   * is a hint; re-reading means a late, out-of-order event cannot regress a record), then go
+   * through the same three-way inbound path as a sync. One log of type `webhook` per call;
+   * null (and no log) when no sync config of the integration pulls any of the entities.
+   */
+  applyChanges(
+    integrationId: string,
+    changes: readonly Change[],
+    triggeredBy = 'webhook',
+  ): Promise<SyncLog | null> {
+    return this.#track(this.#applyChanges(integrationId, changes, triggeredBy));
+  }
+
+  async #applyChanges(
+    integrationId: string,
+    changes: readonly Change[],
+    triggeredBy: string,
+  ): Promise<SyncLog | null> {
+    const { storage } = this.#deps;
+    const { integration, connector } = await this.#integration(integrationId);
+    const configs = (await storage.syncConfigs.list({ integrationId, enabled: true })).filter(
+      (c) => pullsFromRemote(c) && changes.some((ch) => ch.entity === c.remoteEntity),
+    );
+    if (configs.length === 0) return null;
+    const started = this.#deps.now();
+    const log = await storage.syncLogs.create({
+      integrationId,
+      syncConfigId: configs.length === 1 ? configs[0]!.id : null,
+      syncType: 'webhook',
+      status: 'running',
+      startedAt: started,
+      triggeredBy,
+    });
+    const stats = new RunStats();
+    const failures: Error[] = [];
+    for (const config of configs) {
+      const latest = new Map<string, Change>();
+      for (const change of changes) {
+        if (change.entity !== config.remoteEntity) continue;
+        latest.set(change.id, change);
+        if (change.mergedFromId)
+          latest.set(change.mergedFromId, { entity: change.entity, id: change.mergedFromId, type: 'delete' });
+      }
+      await storage
+        .withLock(`sync:${config.id}`, async () => {
+          const run = await this.#configRun(
+            integration,
+            connector,
+            config,
+            stats,
+            new AbortController().signal,
+          );
+          const deletes = [...latest.values()].filter((c) => c.type === 'delete').map((c) => c.id);
+          const fetched = await fetchRecords(
+            run,
+            [...latest.values()].filter((c) => c.type === 'upsert').map((c) => c.id),
+          );
+          await applyRemoteRecords(run, fetched.records, null);
+          const gone = [...deletes, ...fetched.missing];
+          stats.processed += gone.length;
+          if (gone.length) await applyRemoteDeletes(run, gone);
+        })
+        .catch((error: Error) => failures.push(error));
+    }
+    return this.#finishLog(log.id, started, stats, failures, configs.length);
+  }
+
+  async #finishLog(
+    logId: string,
+    started: Date,
+    stats: RunStats,
+    failures: Error[],
+    configCount: number,
+  ): Promise<SyncLog> {
+    const completedAt = this.#deps.now();
+    return this.#deps.storage.syncLogs.update(logId, {
+      status:
+        failures.length > 0 && failures.length === configCount
+          ? 'failed'
+          : failures.length || stats.failed
+            ? 'partial'
+            : 'completed',
+      recordsProcessed: stats.processed,
+      recordsCreated: stats.created,
+      recordsUpdated: stats.updated,
+      recordsSkipped: stats.skipped,
+      recordsFailed: stats.failed,
+      errors: stats.errors,
+      errorMessage: failures.length ? failures.map((f) => f.message).join('\n') : null,
+      completedAt,
+      durationMs: Math.max(0, completedAt.getTime() - started.getTime()),
+    });
   }
 
   /**
@@ -308,24 +404,7 @@ export class SyncEngine {
           })
           .catch((error: Error) => failures.push(error));
       }
-      const completedAt = this.#deps.now();
-      log = await storage.syncLogs.update(log.id, {
-        status:
-          failures.length === configs.length
-            ? 'failed'
-            : failures.length || stats.failed
-              ? 'partial'
-              : 'completed',
-        recordsProcessed: stats.processed,
-        recordsCreated: stats.created,
-        recordsUpdated: stats.updated,
-        recordsSkipped: stats.skipped,
-        recordsFailed: stats.failed,
-        errors: stats.errors,
-        errorMessage: failures.length ? failures.map((f) => f.message).join('\n') : null,
-        completedAt,
-        durationMs: Math.max(0, completedAt.getTime() - started.getTime()),
-      });
+      log = await this.#finishLog(log.id, started, stats, failures, configs.length);
       logs.push(log);
     }
     return logs;

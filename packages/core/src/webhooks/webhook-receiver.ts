@@ -1,0 +1,172 @@
+import type { Connector, ParsedWebhookEvent, WebhookRequest } from '../connector/connector.js';
+import type { WebhookRegistration } from '../domain/webhook.js';
+import type { Logger } from '../logging/logger.js';
+import type { StorageAdapter } from '../storage/storage-adapter.js';
+
+/** Decrypts stored webhook secrets (core's vault satisfies it). */
+export interface SecretOpener {
+  decrypt<T = unknown>(ciphertext: string): Promise<T>;
+}
+
+/** What the host passes to `webhooks.receive`: the raw bytes exactly as they arrived. */
+export interface WebhookDelivery {
+  provider: string;
+  headers: Readonly<Record<string, string | string[] | undefined>> | Headers;
+  /** The raw body: a string or the bytes. Never a parsed-and-reserialised object (signatures would fail). */
+  body: string | Uint8Array;
+  /** Route to this integration instead of by the payload's account. */
+  integrationId?: string;
+}
+
+/** What the host sends back to the provider. */
+export interface WebhookReply {
+  status: number;
+  body?: { received?: number; duplicates?: number; error?: string };
+}
+
+/** Counters of deliveries turned away, for metrics (never the payloads). */
+export interface WebhookRejections {
+  unknownProvider: number;
+  tooLarge: number;
+  badSignature: number;
+  malformed: number;
+}
+
+export interface ReceiverDeps {
+  storage: StorageAdapter;
+  connectors: ReadonlyMap<string, Connector>;
+  secrets: SecretOpener;
+  logger: Logger;
+  maxBodyBytes: number;
+  now(): Date;
+  /** Called after events were stored, to process them asynchronously. */
+  onStored(): void;
+}
+
+function lowerHeaders(headers: WebhookDelivery['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers instanceof Headers) {
+    headers.forEach((value, name) => {
+      out[name.toLowerCase()] = value;
+    });
+    return out;
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/**
+ * Receives webhook deliveries: refuses unknown providers (404) and oversized bodies (413),
+ * routes to the integration (by the caller's id or the payload's account), verifies the
+ * signature on the raw bytes (401 on failure: nothing stored, a counter and a log line without
+ * the payload), refuses malformed payloads (400), stores every event in the inbox, deduplicated
+ * on the provider's event id, and only then answers 200. Processing happens afterwards.
+ */
+export function createWebhookReceiver(deps: ReceiverDeps) {
+  const rejections: WebhookRejections = { unknownProvider: 0, tooLarge: 0, badSignature: 0, malformed: 0 };
+
+  async function candidates(
+    provider: string,
+    connector: Connector,
+    accountIds: string[],
+    integrationId?: string,
+  ) {
+    const registrations = (await deps.storage.webhooks.list({ provider })).filter(
+      (r) => r.active && r.secret,
+    );
+    if (integrationId) return registrations.filter((r) => r.integrationId === integrationId);
+    const key = connector.webhooks?.accountConfigKey;
+    if (key && accountIds.length) {
+      const matching: WebhookRegistration[] = [];
+      for (const r of registrations) {
+        const integration = await deps.storage.integrations.get(r.integrationId);
+        if (integration && accountIds.includes(String(integration.config[key]))) matching.push(r);
+      }
+      if (matching.length) return matching;
+    }
+    return registrations;
+  }
+
+  async function receive(delivery: WebhookDelivery): Promise<WebhookReply> {
+    const connector = deps.connectors.get(delivery.provider);
+    if (!connector?.webhooks) {
+      rejections.unknownProvider++;
+      return { status: 404, body: { error: `no webhook receiver for provider "${delivery.provider}"` } };
+    }
+    const bytes =
+      typeof delivery.body === 'string' ? Buffer.byteLength(delivery.body) : delivery.body.byteLength;
+    if (bytes > deps.maxBodyBytes) {
+      rejections.tooLarge++;
+      return {
+        status: 413,
+        body: { error: `body of ${bytes} bytes is over the ${deps.maxBodyBytes}-byte limit` },
+      };
+    }
+    const request: WebhookRequest = {
+      headers: lowerHeaders(delivery.headers),
+      body: typeof delivery.body === 'string' ? delivery.body : Buffer.from(delivery.body).toString('utf8'),
+    };
+    // Peek at the payload for routing only; nothing of it is trusted before the signature checks out.
+    let parsed: ParsedWebhookEvent[] | null = null;
+    let parseError: unknown = null;
+    try {
+      parsed = connector.webhooks.parse(request);
+    } catch (error) {
+      parseError = error;
+    }
+    const accounts = [...new Set((parsed ?? []).flatMap((e) => (e.accountId ? [e.accountId] : [])))];
+    const now = deps.now();
+    let matched: WebhookRegistration | undefined;
+    for (const registration of await candidates(
+      delivery.provider,
+      connector,
+      accounts,
+      delivery.integrationId,
+    )) {
+      const secret = await deps.secrets.decrypt<string>(registration.secret!);
+      if (await connector.webhooks.verify(request, secret, now)) {
+        matched = registration;
+        break;
+      }
+    }
+    if (!matched) {
+      rejections.badSignature++;
+      deps.logger.warn(
+        { provider: delivery.provider, bytes },
+        'webhook rejected: no registered secret verifies its signature',
+      );
+      return { status: 401, body: { error: 'signature verification failed' } };
+    }
+    if (!parsed) {
+      rejections.malformed++;
+      deps.logger.warn(
+        { provider: delivery.provider, bytes },
+        `webhook rejected: malformed payload (${(parseError as Error)?.message})`,
+      );
+      return { status: 400, body: { error: 'malformed payload' } };
+    }
+    let received = 0;
+    let duplicates = 0;
+    for (const event of parsed) {
+      const { inserted } = await deps.storage.webhookEvents.insert({
+        provider: delivery.provider,
+        eventId: event.eventId,
+        integrationId: matched.integrationId,
+        webhookId: matched.id,
+        eventType: event.type,
+        payload: { event: event.payload, changes: event.changes, accountId: event.accountId ?? null },
+        receivedAt: now,
+      });
+      if (inserted) received++;
+      else duplicates++;
+    }
+    await deps.storage.webhooks.recordDelivery(matched.id, { received, lastReceivedAt: now });
+    if (received > 0) deps.onStored();
+    return { status: 200, body: { received, duplicates } };
+  }
+
+  return { receive, rejections };
+}
