@@ -47,6 +47,16 @@ export class FakeRemote {
     this.#clock = now;
   }
 
+  /** Empties the provider: no records, no feed, no pending failures, counters at zero. */
+  reset(): void {
+    for (const table of this.#tables.values()) table.clear();
+    this.#feed.length = 0;
+    this.#idempotency.clear();
+    this.#failures.length = 0;
+    this.calls.length = 0;
+    this.writes.create = this.writes.update = this.writes.delete = 0;
+  }
+
   now(): number {
     return this.#clock;
   }
