@@ -11,3 +11,4 @@ export * from './http/index.js';
 export * from './local/index.js';
 export * from './logging/index.js';
 export * from './storage/index.js';
+export * from './vault/index.js';

@@ -1,0 +1,69 @@
+import { ConfigError } from '../errors/config-error.js';
+
+/**
+ * How `createHttpClient` retries. Pass a number as shorthand for `{ limit }`.
+ *
+ * ```ts
+ * createHttpClient({ ..., retry: { limit: 5, maxDelayMs: 10_000 } });
+ * ```
+ */
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 3. */
+  limit?: number;
+  /** Backoff base: attempt n waits a random time in [0, min(maxDelayMs, baseDelayMs · 2^n)] (full jitter). Default 500. */
+  baseDelayMs?: number;
+  /** Backoff cap. Default 30 000. */
+  maxDelayMs?: number;
+  /**
+   * The longest server-given wait (`Retry-After`) honoured by retrying in place. A longer one
+   * fails at once with `RateLimitError{retryAfterMs}` so the caller can reschedule. Default 120 000.
+   */
+  maxRetryAfterMs?: number;
+  /** Returns a number in [0, 1); for deterministic tests. Default `Math.random`. */
+  random?: () => number;
+}
+
+export type NormalizedRetryOptions = Required<RetryOptions>;
+
+/** Fills in defaults; throws `ConfigError` listing what is wrong. */
+export function normalizeRetry(retry: number | RetryOptions | undefined): NormalizedRetryOptions {
+  const options = typeof retry === 'number' ? { limit: retry } : (retry ?? {});
+  const result: NormalizedRetryOptions = {
+    limit: options.limit ?? 3,
+    baseDelayMs: options.baseDelayMs ?? 500,
+    maxDelayMs: options.maxDelayMs ?? 30_000,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
+    random: options.random ?? Math.random,
+  };
+  const problems = (['limit', 'baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs'] as const)
+    .filter((key) => !Number.isInteger(result[key]) || result[key] < 0)
+    .map((key) => `retry.${key}: must be a non-negative integer`);
+  if (problems.length > 0) {
+    throw new ConfigError(`createHttpClient: invalid retry options. ${problems.join('; ')}`, { problems });
+  }
+  return result;
+}
+
+/** Full-jitter exponential backoff for retry number `attempt` (0-based). */
+export function backoffDelay(attempt: number, options: NormalizedRetryOptions): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
+  return Math.floor(options.random() * ceiling);
+}
+
+/**
+ * Parses `Retry-After` (delay seconds or an HTTP date) into milliseconds from `now`; undefined
+ * when absent or unreadable. A date in the past gives 0.
+ */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+/** Statuses worth another attempt: request timeout, throttling and server errors. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
