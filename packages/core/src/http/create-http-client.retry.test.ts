@@ -20,7 +20,7 @@ function connector(rateLimit?: RateLimitSpec) {
     category: 'crm',
     auth: apiKey({
       credentials: z.object({ apiKey: z.string() }),
-      apply: (headers, c) => headers.set('x-api-key', c.apiKey),
+      apply: (headers, c) => headers.set('x-api-key', c.apiKey ?? ''),
     }),
     baseUrl: `${BASE}/api`,
     defaultHeaders: { 'x-acme-version': '2026-01' },
@@ -77,7 +77,7 @@ const status =
   () =>
     HttpResponse.json({ error: { message: `status ${code}` } }, { status: code, headers });
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 beforeEach(() => {
   // setImmediate stays real: `flush` uses it to let in-process work settle between time steps.
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
