@@ -2,6 +2,7 @@
  * @syncbridge/core: contracts, engine, transformer, conflict resolver, auth, HTTP, webhooks,
  * events and memory storage. Start with `createSyncBridge` (see the README).
  */
+export * from './auth/index.js';
 export * from './connector/index.js';
 export * from './domain/index.js';
 export * from './errors/index.js';

@@ -1,6 +1,7 @@
 import ky, { isTimeoutError } from 'ky';
 import type { Credentials } from '../connector/auth-spec.js';
 import type { Connector, IntegrationInfo, RateLimitSpec } from '../connector/connector.js';
+import { AuthError, isAuthError } from '../errors/auth-error.js';
 import { ConfigError } from '../errors/config-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
@@ -273,7 +274,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         logger.debug({ ...log, status, attempt: retries + 1, durationMs }, 'http response');
         if (status === 401 && !reauthorized && auth.onUnauthorized) {
           reauthorized = true;
-          if (await auth.onUnauthorized({ headers: result.sent })) {
+          let refreshed: boolean;
+          try {
+            refreshed = await auth.onUnauthorized({ headers: result.sent });
+          } catch (error) {
+            if (!isAuthError(error)) throw error;
+            throw new AuthError(
+              `${name} ${method} ${path} failed with 401 and the token refresh failed: ${error.message}`,
+              { code: error.code, provider: connector.provider, cause: error },
+            );
+          }
+          if (refreshed) {
             logger.info({ ...log, status }, 'http 401; credentials refreshed, retrying once');
             continue;
           }
