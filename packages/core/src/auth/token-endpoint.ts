@@ -129,7 +129,7 @@ export async function requestToken(
   const { status, text, json } = await post(ctx, spec.tokenUrl, { form }, headers, secrets);
   if (status < 200 || status >= 300) {
     const summary = summarizeErrorBody(json, text);
-    const oauthError = summary.code ?? `http_${status}`;
+    const oauthError = summary.code ? redactText(summary.code, secrets) : `http_${status}`;
     const description = summary.message ? redactText(summary.message, secrets) : undefined;
     const detail = description ? `${oauthError}: ${description}` : oauthError;
     if (status >= 500 || status === 429) {
@@ -221,7 +221,7 @@ export async function revokeToken(
   if (status >= 200 && status < 300) return;
   const summary = summarizeErrorBody(json, text);
   throw new ProviderError(
-    `${ctx.displayName} POST ${path(spec.revokeUrl)} failed with ${status}${summary.code ? ` (${summary.code})` : ''} while revoking the ${hint.replace('_', ' ')}.`,
+    `${ctx.displayName} POST ${path(spec.revokeUrl)} failed with ${status}${summary.code ? ` (${redactText(summary.code, secrets)})` : ''} while revoking the ${hint.replace('_', ' ')}.`,
     { provider: ctx.provider, status, method: 'POST', path: path(spec.revokeUrl), retryable: status >= 500 },
   );
 }

@@ -86,7 +86,12 @@ export function defaultMapError(
 ): SyncBridgeError | undefined {
   const { status, method, path } = response;
   if (status < 300) return undefined;
-  const summary = summarizeErrorBody(response.json, response.body);
+  const raw = summarizeErrorBody(response.json, response.body);
+  const summary = {
+    code: raw.code === undefined ? undefined : redactText(raw.code, secrets),
+    field: raw.field === undefined ? undefined : redactText(raw.field, secrets),
+    message: raw.message,
+  };
   const providerMessage = summary.message === undefined ? undefined : redactText(summary.message, secrets);
   const detail = [summary.code, providerMessage].filter(Boolean).join(': ');
   const head = `${displayName} ${method} ${path} failed with ${status}${detail ? ` (${detail})` : ''}.`;
