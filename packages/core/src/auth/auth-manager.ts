@@ -6,14 +6,27 @@ import type { Logger } from '../logging/logger.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
 import type { Vault } from '../vault/vault.js';
 
-/** What the auth manager reports: a refreshed token, or an integration that needs attention. */
+/**
+ * What the auth manager reports: a refreshed token, or an integration that needs attention
+ * (`integration.error`: e.g. the refresh token was rejected and the integration is `expired`).
+ *
+ * ```ts
+ * createAuthManager({ ..., onEvent: (e: AuthEvent) => e.type === 'integration.error' && alert(e.integrationId, e.error) });
+ * ```
+ */
 export interface AuthEvent {
   type: 'token.refreshed' | 'integration.error';
   integrationId: string;
   error?: Error;
 }
 
-/** Options of `createAuthManager`. */
+/**
+ * Options of `createAuthManager`.
+ *
+ * ```ts
+ * const options: AuthManagerOptions = { storage, vault, connectors: [stripe()], refreshSkewMs: 120_000 };
+ * ```
+ */
 export interface AuthManagerOptions {
   storage: StorageAdapter;
   vault: Vault;
@@ -76,7 +89,12 @@ export interface AuthManager {
   }): Promise<Integration>;
   /** An authenticated, rate-limited, retrying context for the integration's connector. */
   context(integrationId: string, signal?: AbortSignal): Promise<ConnectorContext>;
-  /** Refreshes the OAuth tokens now (single-flight; adopts a token another process just refreshed). */
+  /**
+   * Refreshes the OAuth tokens now. Single-flight: concurrent calls in this process share one
+   * promise; across processes the first takes `storage.withLock('oauth-refresh:<id>')`, the
+   * others then re-read and adopt its token. `invalid_grant` → status `expired`, `AuthError`
+   * `AUTH_EXPIRED`. A no-op for API-key integrations.
+   */
   refresh(integrationId: string): Promise<void>;
   /** Runs `connector.test(ctx)`, if the connector has one. */
   test(integrationId: string): Promise<void>;

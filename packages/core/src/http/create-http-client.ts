@@ -25,6 +25,14 @@ import {
  * refreshed token is used by the retry); `onUnauthorized` is called once per request on a 401
  * with the headers that were rejected, and returns true when new credentials are ready (the
  * request is then retried once). `secrets` lists the values to redact from errors and logs.
+ *
+ * ```ts
+ * const auth: HttpAuth = {
+ *   apply: async (headers) => headers.set('Authorization', `Bearer ${token}`),
+ *   onUnauthorized: async () => { token = await refreshSomehow(); return true },
+ *   secrets: () => [token],
+ * };
+ * ```
  */
 export interface HttpAuth {
   apply(headers: Headers): Promise<void>;
@@ -32,7 +40,13 @@ export interface HttpAuth {
   secrets?(): readonly string[];
 }
 
-/** Options of `createHttpClient`. */
+/**
+ * Options of `createHttpClient`.
+ *
+ * ```ts
+ * const options: HttpClientOptions = { connector, integration, auth, limiter, retry: 5, timeoutMs: 60_000 };
+ * ```
+ */
 export interface HttpClientOptions {
   connector: Connector;
   integration: IntegrationInfo;

@@ -7,7 +7,13 @@ import type { SyncBridgeError } from '../errors/syncbridge-error.js';
 import type { ErrorResponse } from './http-client.js';
 import { redactText } from './redact.js';
 
-/** What an error body says, in the shapes of the providers we know (Stripe, QuickBooks, OAuth, generic). */
+/**
+ * What an error body says, in the shapes of the providers we know (Stripe, QuickBooks, OAuth, generic).
+ *
+ * ```ts
+ * const { code, message, field }: ProviderErrorSummary = summarizeErrorBody(response.json, response.body);
+ * ```
+ */
 export interface ProviderErrorSummary {
   code?: string;
   message?: string;
@@ -26,7 +32,15 @@ function clip(text: string): string {
   return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}…` : text;
 }
 
-/** Pulls code, message and field out of a provider error body; each is undefined when absent. */
+/**
+ * Pulls code, message (clipped to 300 characters) and field out of a provider error body; each
+ * is undefined when absent. Handy inside a connector's `mapError`.
+ *
+ * ```ts
+ * summarizeErrorBody({ error: { code: 'resource_missing', message: 'No such customer', param: 'id' } }, '');
+ * // → { code: 'resource_missing', message: 'No such customer', field: 'id' }
+ * ```
+ */
 export function summarizeErrorBody(json: unknown, body: string): ProviderErrorSummary {
   const o = (json ?? {}) as Record<string, unknown>;
   const pick = (code: unknown, message: unknown, field?: unknown): ProviderErrorSummary => {
@@ -77,6 +91,14 @@ export function summarizeErrorBody(json: unknown, body: string): ProviderErrorSu
  *   `ValidationError`: that one means local data failed a schema; here the provider refused
  *   the request, and its code, message and field are kept on the error.
  * - other 4xx → `ProviderError` not retryable; 5xx → `ProviderError` retryable.
+ *
+ * Known secret values in `secrets` are redacted from everything taken from the body.
+ *
+ * ```ts
+ * mapError: (response) => isStaleFault(response.json)
+ *   ? new ConflictError('stale SyncToken', { code: 'STALE_VERSION' })
+ *   : defaultMapError(response, 'QuickBooks', undefined),
+ * ```
  */
 export function defaultMapError(
   response: ErrorResponse,

@@ -53,6 +53,11 @@ export function backoffDelay(attempt: number, options: NormalizedRetryOptions): 
 /**
  * Parses `Retry-After` (delay seconds or an HTTP date) into milliseconds from `now`; undefined
  * when absent or unreadable. A date in the past gives 0.
+ *
+ * ```ts
+ * parseRetryAfter('2', Date.now()); // 2000
+ * parseRetryAfter('Wed, 21 Oct 2026 07:28:00 GMT', Date.now()); // ms until then
+ * ```
  */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (value === null) return undefined;
