@@ -13,11 +13,11 @@ import { createRateLimiterRegistry, type RateLimiterRegistry } from './rate-limi
 import { safePath, sanitizedCause, scrubError } from './redact.js';
 import {
   backoffDelay,
-  isRetryableStatus,
   type NormalizedRetryOptions,
   normalizeRetry,
   parseRetryAfter,
   type RetryOptions,
+  retryDelayFor,
 } from './retry.js';
 
 /**
@@ -322,23 +322,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           return { status, headers: result.headers, data: response.json as T };
         }
 
-        const shouldRetryHeader = result.headers.get('stripe-should-retry');
-        const statusSaysRetry =
-          shouldRetryHeader === 'true'
-            ? true
-            : shouldRetryHeader === 'false'
-              ? false
-              : isRetryableStatus(status);
-        const allowed = status === 429 ? shouldRetryHeader !== 'false' : statusSaysRetry && canRetry;
-        if (allowed && retries < retry.limit && (retryAfterMs ?? 0) <= retry.maxRetryAfterMs) {
-          // A 429 waits in the paused scope; everything else backs off here.
-          const delayMs = status === 429 ? 0 : (retryAfterMs ?? backoffDelay(retries, retry));
-          logger.warn(
-            { ...log, status, attempt: retries + 1, delayMs: status === 429 ? retryAfterMs : delayMs },
-            'http request failed; retrying',
-          );
+        const delayMs = retryDelayFor({
+          status,
+          shouldRetryHeader: result.headers.get('stripe-should-retry'),
+          canRetry,
+          retries,
+          retryAfterMs,
+          options: retry,
+        });
+        if (delayMs !== undefined) {
+          logger.warn({ ...log, status, attempt: retries + 1, delayMs }, 'http request failed; retrying');
           retries += 1;
-          if (delayMs > 0) await sleep(delayMs, signal);
+          // A 429 waits in the paused scope (paused above for the same time); the rest sleeps here.
+          if (status !== 429 && delayMs > 0) await sleep(delayMs, signal);
           continue;
         }
         const error = mapResponse(response, retryAfterMs) as SyncBridgeError;

@@ -72,3 +72,31 @@ export function parseRetryAfter(value: string | null, now: number): number | und
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
+
+/**
+ * Whether a response is retried, and after how long (undefined: do not retry).
+ *
+ * - `Stripe-Should-Retry: true|false` overrides the status rule (408, 429, 5xx).
+ * - Only idempotent requests (`canRetry`: GET, PUT, DELETE, or an idempotency key) are retried,
+ *   except a 429, which the provider did not process and which is retried for every method
+ *   unless the header says false.
+ * - A server-given wait longer than `maxRetryAfterMs` is not waited out in place.
+ * - The delay is the server-given one, else full-jitter backoff.
+ */
+export function retryDelayFor(input: {
+  status: number;
+  shouldRetryHeader: string | null;
+  canRetry: boolean;
+  retries: number;
+  retryAfterMs: number | undefined;
+  options: NormalizedRetryOptions;
+}): number | undefined {
+  const { status, shouldRetryHeader, canRetry, retries, retryAfterMs, options } = input;
+  if (retries >= options.limit) return undefined;
+  if (retryAfterMs !== undefined && retryAfterMs > options.maxRetryAfterMs) return undefined;
+  const byStatus =
+    shouldRetryHeader === 'true' ? true : shouldRetryHeader === 'false' ? false : isRetryableStatus(status);
+  const allowed = status === 429 ? shouldRetryHeader !== 'false' : byStatus && canRetry;
+  if (!allowed) return undefined;
+  return retryAfterMs ?? backoffDelay(retries, options);
+}
