@@ -198,6 +198,41 @@ describe('QuickBooks-style OAuth (msw)', () => {
     expect(error.message).not.toContain('select');
   });
 
+  it('keeps using a still-valid token when a proactive refresh hits a token-endpoint outage', async () => {
+    let now = Date.parse('2026-03-01T00:00:00Z');
+    const { auth, integration, read } = await connect(() => now);
+    const calls = tokenEndpoint([() => HttpResponse.json({ error: 'server_error' }, { status: 503 })]);
+    const seen: (string | null)[] = [];
+    server.use(
+      http.get(`${API}/v3/company/123/companyinfo/123`, ({ request }) => {
+        seen.push(request.headers.get('authorization'));
+        return HttpResponse.json({});
+      }),
+    );
+    now += 3600_000 - 60_000; // inside the skew, not yet expired
+    const ctx = await auth.context(integration.id);
+    await ctx.http.request({ method: 'GET', path: '/v3/company/123/companyinfo/123' });
+    expect(calls).toHaveLength(1);
+    expect(seen).toEqual(['Bearer at-1']);
+    expect(await read()).toMatchObject({ accessToken: 'at-1', refreshToken: 'rt-1' });
+  });
+
+  it('two concurrent callbacks for the same organization end in one connected integration', async () => {
+    const storage = memoryStorage();
+    const vault = createVault([{ kid: 'k1', key: randomBytes(32) }]);
+    const auth = createAuthManager({ storage, vault, connectors: [quickbooks] });
+    tokenEndpoint([tokens('at-a', 'rt-a'), tokens('at-b', 'rt-b')]);
+    const a = await auth.authorizeUrl({ organizationId: 'org_9', provider: 'quickbooks' });
+    const b = await auth.authorizeUrl({ organizationId: 'org_9', provider: 'quickbooks' });
+    const [x, y] = await Promise.all([
+      auth.callback({ provider: 'quickbooks', query: { code: 'c1', state: a.state, realmId: '1' } }),
+      auth.callback({ provider: 'quickbooks', query: { code: 'c2', state: b.state, realmId: '1' } }),
+    ]);
+    expect(x.id).toBe(y.id);
+    expect(await storage.integrations.list()).toHaveLength(1);
+    expect((await storage.integrations.get(x.id))?.status).toBe('connected');
+  });
+
   it('revokes with a JSON body {token} on disconnect', async () => {
     const { auth, integration, storage } = await connect(() => Date.now());
     const bodies: unknown[] = [];

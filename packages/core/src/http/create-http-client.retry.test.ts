@@ -270,6 +270,21 @@ describe('createHttpClient rate limits', () => {
     expect(hits).toHaveLength(1);
   });
 
+  it('a request waiting in a paused scope can be aborted', async () => {
+    const limiter = createRateLimiterRegistry();
+    limiter.pause('acme:int_1', 5000);
+    const hits = sequence('get', '/api/wait', [ok]);
+    const controller = new AbortController();
+    const pending = settle(
+      client({ limiter }).request({ method: 'GET', path: '/wait', signal: controller.signal }),
+    );
+    await advance(1000);
+    controller.abort();
+    expect(((await pending).error as Error).name).toBe('AbortError');
+    await advance(5000);
+    expect(hits).toHaveLength(0);
+  });
+
   it('starts at most `requests` per interval in a scope', async () => {
     const hits = sequence('get', '/api/lim', [ok]);
     const c = client({ connector: connector({ requests: 2, intervalMs: 1000 }) });
