@@ -48,6 +48,8 @@ export async function startAuthorization(
     expiresAt: new Date(deps.now() + deps.stateTtlMs),
   });
   const url = new URL(spec.authorizeUrl);
+  // The connector's extras first, so they can never replace state, PKCE or the redirect URI.
+  for (const [k, v] of Object.entries(spec.authorizeParams ?? {})) url.searchParams.set(k, v);
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('client_id', spec.clientId);
   url.searchParams.set('redirect_uri', redirectUri);
@@ -57,7 +59,6 @@ export async function startAuthorization(
     url.searchParams.set('code_challenge', pkceChallenge(verifier));
     url.searchParams.set('code_challenge_method', 'S256');
   }
-  for (const [k, v] of Object.entries(spec.authorizeParams ?? {})) url.searchParams.set(k, v);
   deps.logger.debug(
     { provider: connector.provider, organizationId: input.organizationId },
     'oauth authorization started',

@@ -29,8 +29,20 @@ export interface RateLimiterRegistry {
 
 interface Scope {
   queue: PQueue;
+  /** False while the scope was only paused and no request brought its spec yet. */
+  limited: boolean;
   resumeAt: number;
   timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+function queueFor(spec: RateLimitSpec | undefined): PQueue {
+  return spec
+    ? new PQueue({
+        concurrency: spec.concurrency ?? Number.POSITIVE_INFINITY,
+        intervalCap: spec.requests,
+        interval: spec.intervalMs,
+      })
+    : new PQueue();
 }
 
 /**
@@ -49,15 +61,14 @@ export function createRateLimiterRegistry(options: { now?: () => number } = {}):
   function scopeFor(name: string, spec: RateLimitSpec | undefined): Scope {
     let scope = scopes.get(name);
     if (!scope) {
-      const queue = spec
-        ? new PQueue({
-            concurrency: spec.concurrency ?? Number.POSITIVE_INFINITY,
-            intervalCap: spec.requests,
-            interval: spec.intervalMs,
-          })
-        : new PQueue();
-      scope = { queue, resumeAt: 0, timer: undefined };
+      scope = { queue: queueFor(spec), limited: spec !== undefined, resumeAt: 0, timer: undefined };
       scopes.set(name, scope);
+    } else if (!scope.limited && spec !== undefined && scope.queue.size === 0 && scope.queue.pending === 0) {
+      // The scope was created by a pause before any request: give it its limits now.
+      const paused = scope.queue.isPaused;
+      scope.queue = queueFor(spec);
+      scope.limited = true;
+      if (paused) scope.queue.pause();
     }
     return scope;
   }
@@ -79,8 +90,6 @@ export function createRateLimiterRegistry(options: { now?: () => number } = {}):
         scope.resumeAt = 0;
         scope.queue.start();
       }, ms);
-      // A pause must not keep the host process alive.
-      (scope.timer as { unref?: () => void }).unref?.();
     },
     pausedFor(name) {
       const scope = scopes.get(name);
