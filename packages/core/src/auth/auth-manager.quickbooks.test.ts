@@ -217,6 +217,31 @@ describe('QuickBooks-style OAuth (msw)', () => {
     expect(await read()).toMatchObject({ accessToken: 'at-1', refreshToken: 'rt-1' });
   });
 
+  it('sends client credentials in the body and no PKCE when the spec says so', async () => {
+    const bodyAuth = defineConnector({
+      ...quickbooks,
+      provider: 'bodyauth',
+      auth: oauth2({ ...(quickbooks.auth as Parameters<typeof oauth2>[0]), clientAuth: 'body', pkce: false }),
+    });
+    const auth = createAuthManager({
+      storage: memoryStorage(),
+      vault: createVault([{ kid: 'k1', key: randomBytes(32) }]),
+      connectors: [bodyAuth],
+    });
+    const calls = tokenEndpoint([tokens('at-1', 'rt-1')]);
+    const { url, state } = await auth.authorizeUrl({ organizationId: 'org_1', provider: 'bodyauth' });
+    expect(new URL(url).searchParams.has('code_challenge')).toBe(false);
+    await auth.callback({ provider: 'bodyauth', query: { code: 'auth-code', state, realmId: '1' } });
+    expect(calls[0]?.headers.get('authorization')).toBeNull();
+    expect(Object.fromEntries(calls[0]?.form ?? [])).toEqual({
+      grant_type: 'authorization_code',
+      code: 'auth-code',
+      redirect_uri: 'https://app.example.test/oauth/quickbooks',
+      client_id: 'qb-client',
+      client_secret: 'qb-secret',
+    });
+  });
+
   it('two concurrent callbacks for the same organization end in one connected integration', async () => {
     const storage = memoryStorage();
     const vault = createVault([{ kid: 'k1', key: randomBytes(32) }]);

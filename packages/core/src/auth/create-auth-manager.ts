@@ -59,6 +59,19 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
       problems.push(`connectors: provider ${connector.provider} is registered twice`);
     connectors.set(connector.provider, connector);
   }
+  for (const connector of connectors.values()) {
+    if (connector.auth.type !== 'oauth2') continue;
+    const spec = connector.auth;
+    for (const key of ['authorizeUrl', 'tokenUrl', 'redirectUri', 'revokeUrl'] as const) {
+      const value = spec[key];
+      if (value !== undefined && !URL.canParse(value)) {
+        problems.push(`connectors.${connector.provider}.auth.${key}: not an absolute URL`);
+      }
+    }
+    // Presence only: the secret's value never goes into a message.
+    if (!spec.clientId) problems.push(`connectors.${connector.provider}.auth.clientId: required`);
+    if (!spec.clientSecret) problems.push(`connectors.${connector.provider}.auth.clientSecret: required`);
+  }
   if (!options.storage) problems.push('storage: required');
   if (!options.vault) problems.push('vault: required');
   if (problems.length > 0) {
@@ -219,8 +232,7 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
 
     async test(integrationId) {
       const ctx = await context(integrationId);
-      const integration = await loadIntegration(deps, integrationId);
-      const connector = connectorFor(deps, integration.provider);
+      const connector = connectorFor(deps, ctx.integration.provider);
       if (!connector.test) return;
       try {
         await connector.test(ctx);
