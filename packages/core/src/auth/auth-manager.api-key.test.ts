@@ -137,10 +137,35 @@ describe('API-key and Basic credentials', () => {
     ).toBe(true);
   });
 
-  it('rejects two connectors with the same provider at construction', () => {
+  it('rejects two connectors with the same provider and broken OAuth specs at construction', () => {
     const { storage, vault } = setup();
     expect(() => createAuthManager({ storage, vault, connectors: [basic, basic] })).toThrow(
       /registered twice/,
     );
+    const broken = defineConnector({
+      provider: 'broken',
+      category: 'crm',
+      auth: oauth2({
+        authorizeUrl: '/relative',
+        tokenUrl: 'https://auth.test/token',
+        clientId: 'id',
+        clientSecret: '',
+        redirectUri: 'https://app.test/cb',
+        scopes: [],
+      }),
+      baseUrl: 'https://api.test',
+      entities: {},
+    });
+    let error: unknown;
+    try {
+      createAuthManager({ storage, vault, connectors: [broken] });
+    } catch (e) {
+      error = e;
+    }
+    expect(isConfigError(error)).toBe(true);
+    expect((error as ConfigError).problems).toEqual([
+      'connectors.broken.auth.authorizeUrl: not an absolute URL',
+      'connectors.broken.auth.clientSecret: required',
+    ]);
   });
 });
