@@ -181,5 +181,5 @@ describe.each(Object.keys(backends))('refresh race (%s storage)', (backend) => {
     } finally {
       await close();
     }
-  });
+  }, 60_000); // PGlite's WebAssembly start-up is slow on a shared CPU
 });
