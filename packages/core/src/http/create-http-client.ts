@@ -7,10 +7,11 @@ import { ProviderError } from '../errors/provider-error.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
 import { isSyncBridgeError, type SyncBridgeError } from '../errors/syncbridge-error.js';
 import { type Logger, silentLogger } from '../logging/logger.js';
-import type { ErrorResponse, HttpClient, HttpRequest, HttpResponse, QueryValue } from './http-client.js';
+import type { ErrorResponse, HttpClient, HttpRequest, HttpResponse } from './http-client.js';
 import { defaultMapError } from './map-error.js';
 import { createRateLimiterRegistry, type RateLimiterRegistry } from './rate-limiter.js';
 import { safePath, sanitizedCause, scrubError } from './redact.js';
+import { joinUrl, responseHeaders, sleep } from './request-helpers.js';
 import {
   backoffDelay,
   type NormalizedRetryOptions,
@@ -73,39 +74,6 @@ type Attempt =
   | { kind: 'response'; status: number; headers: Headers; body: string }
   | { kind: 'failure'; timeout: boolean; error: unknown };
 
-function joinUrl(base: string, path: string, query: HttpRequest['query']): URL {
-  const url = /^https?:\/\//i.test(path)
-    ? new URL(path)
-    : new URL(`${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
-  for (const [key, value] of Object.entries(query ?? {}) as [string, QueryValue][]) {
-    if (value === undefined || value === null) continue;
-    if (Array.isArray(value)) for (const item of value) url.searchParams.append(key, String(item));
-    else url.searchParams.append(key, String(value));
-  }
-  return url;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function responseHeaders(headers: Headers): Headers {
-  const copy = new Headers(headers);
-  copy.delete('set-cookie');
-  return copy;
-}
-
 /**
  * The authenticated, rate-limited, retrying HTTP client a connector gets in its context, on ky.
  *
@@ -136,6 +104,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const limiter = options.limiter ?? createRateLimiterRegistry();
   const timeoutMs = options.timeoutMs ?? 30_000;
   const totalTimeoutMs = options.totalTimeoutMs ?? 300_000;
+  const problems = (
+    [
+      ['timeoutMs', timeoutMs],
+      ['totalTimeoutMs', totalTimeoutMs],
+    ] as const
+  )
+    .filter(([, v]) => !Number.isInteger(v) || v <= 0 || v > 2_147_483_647)
+    .map(([k]) => `${k}: must be a positive integer of milliseconds (at most 2147483647)`);
+  if (problems.length > 0) {
+    throw new ConfigError(
+      `createHttpClient(${connector.provider}): invalid options. ${problems.join('; ')}`,
+      {
+        problems,
+      },
+    );
+  }
   if (typeof connector.rateLimit === 'function' && options.credentials === undefined) {
     throw new ConfigError(
       `createHttpClient(${connector.provider}): connector.rateLimit is a function of the credentials; pass options.credentials.`,
