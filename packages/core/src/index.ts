@@ -2,6 +2,7 @@
  * @syncbridge/core: contracts, engine, transformer, conflict resolver, auth, HTTP, webhooks,
  * events and memory storage. Start with `createSyncBridge` (see the README).
  */
+export * from './auth/index.js';
 export * from './connector/index.js';
 export * from './domain/index.js';
 export * from './errors/index.js';
@@ -12,4 +13,5 @@ export * from './local/index.js';
 export * from './logging/index.js';
 export * from './storage/index.js';
 export * from './sync/index.js';
+export * from './vault/index.js';
 export * from './webhooks/index.js';

@@ -171,17 +171,32 @@ export async function applyRemoteRecords(
   const locals = wanted.length ? await run.localStore.get(wanted) : [];
   const localById = new Map(locals.map((l) => [l.id, l]));
 
-  for (const { link, localId, remote } of creates) {
+  // Before a host record is created, its link is stored as an intent (`pending_inbound`): if the
+  // process dies before the final link write, the next run finds the intent (and deletes the host
+  // record if the provider deleted it meanwhile) instead of taking it for a host-created record.
+  const intents = creates.length
+    ? await deps.storage.syncRecords.upsert(
+        creates.map(({ link, localId, remote }) => ({
+          ...(link ?? {}),
+          syncConfigId: config.id,
+          localId,
+          remoteId: remote.remoteId,
+          syncStatus: 'pending_inbound' as const,
+          generation: generation ?? link?.generation ?? 0,
+        })),
+      )
+    : [];
+  creates.forEach(({ localId, remote }, i) => {
     const existing = localById.get(localId);
     localUpserts.push({
       id: localId,
       data: existing ? mergeInto(existing.data, remote.mapped) : remote.mapped,
     });
     linkWrites.push(
-      syncedLink(run, link, { localId, ...remoteFields(remote), base: remote.mapped, generation }),
+      syncedLink(run, intents[i], { localId, ...remoteFields(remote), base: remote.mapped, generation }),
     );
     stats.created++;
-  }
+  });
 
   for (const { link, remote } of compare) {
     const localId = link.localId!;

@@ -47,7 +47,13 @@ export async function pushLocalChanges(
     try {
       if (!local) {
         stats.processed++;
-        if (link?.remoteId && link.syncStatus !== 'conflict' && link.deletedAt === null) {
+        // A `pending_inbound` link without its host record is an inbound create a crash interrupted, not a host deletion.
+        if (
+          link?.remoteId &&
+          link.syncStatus !== 'conflict' &&
+          link.syncStatus !== 'pending_inbound' &&
+          link.deletedAt === null
+        ) {
           const removed = await pushDelete(run, link);
           if (removed) stats.deleted++;
           else stats.skipped++;

@@ -121,6 +121,11 @@ export class FakeRemote {
     this.#failures.push({ op, failure, remaining: times });
   }
 
+  /** Drops failures still waiting to be injected. */
+  clearFailures(): void {
+    this.#failures.length = 0;
+  }
+
   // --- used by the fake connector ---
 
   /** @internal */

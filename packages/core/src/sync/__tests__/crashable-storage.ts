@@ -1,7 +1,9 @@
 import type { StorageAdapter } from '../../storage/storage-adapter.js';
 
 /** Wraps a storage so the next link write can be made to "kill the process" (throw), once. */
-export function crashable(storage: StorageAdapter): StorageAdapter & { crashNextLinkWrite(): void } {
+export function crashable(
+  storage: StorageAdapter,
+): StorageAdapter & { crashNextLinkWrite(): void; disarm(): void } {
   let armed = false;
   const syncRecords = {
     ...storage.syncRecords,
@@ -17,6 +19,9 @@ export function crashable(storage: StorageAdapter): StorageAdapter & { crashNext
     syncRecords,
     crashNextLinkWrite() {
       armed = true;
+    },
+    disarm() {
+      armed = false;
     },
   });
 }

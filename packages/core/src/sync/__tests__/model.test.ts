@@ -122,7 +122,9 @@ export async function checkConvergence(
         }
       }
       // Quiescence: a clean process, no failures pending, sync both ways until nothing changes.
-      for (let i = 0; i < 3; i++) {
+      s.remote.clearFailures();
+      storage.disarm();
+      for (let i = 0; i < 2; i++) {
         engine = s.restart();
         await engine.run(s.integrationId, { type: 'full' });
       }
