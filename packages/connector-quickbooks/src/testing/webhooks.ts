@@ -71,13 +71,13 @@ export function cloudEventsPayload(entries: readonly ChangeLogEntry[], ids: Map<
       return {
         specversion: '1.0',
         id,
-        source: '//quickbooks.api.intuit.com',
+        source: 'intuit.dsnBgbseACLLRZNxo2dfc4evmEJdxde58xeeYcZliOU=',
         type: `qbo.${e.entity.toLowerCase()}.${CE_OPERATION[e.operation]}.v1`,
         datacontenttype: 'application/json',
         time: e.at.toISOString(),
         intuitentityid: e.id,
         intuitaccountid: e.realmId,
-        ...(e.deletedId === undefined ? {} : { data: { deletedid: e.deletedId } }),
+        data: e.deletedId === undefined ? {} : { deletedid: e.deletedId },
       };
     }),
   );
