@@ -2,7 +2,7 @@ import { isConflictError, isValidationError, type ValidationError } from '@syncb
 import { describe, expect, it } from 'vitest';
 import { qboLiteral, selectQuery } from '../src/index.js';
 import { harness, TRANSPORTS, useTransports } from './helpers/fake-harness.js';
-import { collect, connectToFake } from './helpers/test-http-client.js';
+import { collect, connectToFake, entityOf } from './helpers/test-http-client.js';
 
 useTransports();
 
@@ -16,7 +16,7 @@ describe('quickbooks() entities', () => {
     h.fake.company().update('Customer', { Id: c0.Id, SyncToken: c0.SyncToken, sparse: true, Active: false });
     const { connector, ctx } = connectToFake(h);
     const pages = await collect(
-      connector.entities.Customer?.list(ctx, { cursor: null, since: null, filter: null }) ?? [],
+      entityOf(connector, 'Customer').list(ctx, { cursor: null, since: null, filter: null }),
     );
     expect(pages.length).toBe(3);
     expect(pages.at(-1)?.cursor).toBeNull();
@@ -36,11 +36,11 @@ describe('quickbooks() entities', () => {
     const { connector, ctx } = connectToFake(h);
     const seen = new Set<string>();
     let edited = false;
-    for await (const page of connector.entities.Customer?.list(ctx, {
+    for await (const page of entityOf(connector, 'Customer').list(ctx, {
       cursor: null,
       since: null,
       filter: null,
-    }) ?? []) {
+    })) {
       for (const r of page.records) seen.add((r as Rec).Id);
       if (!edited) {
         // Edit records from the first page: with offset paging the rest would shift back.
@@ -59,7 +59,7 @@ describe('quickbooks() entities', () => {
     h.fake.seed.customers(2500);
     const { connector, ctx } = connectToFake(h);
     const pages = await collect(
-      connector.entities.Customer?.list(ctx, { cursor: null, since: null, filter: null }) ?? [],
+      entityOf(connector, 'Customer').list(ctx, { cursor: null, since: null, filter: null }),
     );
     const ids = pages.flatMap((p) => p.records.map((r) => (r as Rec).Id));
     expect(ids).toHaveLength(2500);
@@ -75,7 +75,7 @@ describe('quickbooks() entities', () => {
     const later = h.fake.seed.customers(2) as Rec[];
     const { connector, ctx } = connectToFake(h);
     const pages = await collect(
-      connector.entities.Customer?.list(ctx, { cursor: null, since, filter: null }) ?? [],
+      entityOf(connector, 'Customer').list(ctx, { cursor: null, since, filter: null }),
     );
     expect(pages.flatMap((p) => p.records.map((r) => (r as Rec).Id))).toEqual(later.map((r) => r.Id));
     const q = h.fake.requests.at(-1)?.query.query ?? '';
@@ -86,13 +86,13 @@ describe('quickbooks() entities', () => {
     const h = await harness('msw');
     const seeded = h.fake.seed.customers(150) as Rec[];
     const { connector, ctx } = connectToFake(h);
-    const customer = connector.entities.Customer;
-    expect(((await customer?.get?.(ctx, seeded[0]?.Id as string)) as Rec).DisplayName).toBe(
+    const customer = entityOf(connector, 'Customer');
+    expect(((await customer.get(ctx, seeded[0]?.Id as string)) as Rec).DisplayName).toBe(
       seeded[0]?.DisplayName,
     );
-    expect(await customer?.get?.(ctx, '999999')).toBeNull();
+    expect(await customer.get(ctx, '999999')).toBeNull();
     const before = h.fake.requests.length;
-    const many = (await customer?.getMany?.(ctx, [...seeded.map((r) => r.Id), '999999'])) as Rec[];
+    const many = (await customer.getMany(ctx, [...seeded.map((r) => r.Id), '999999'])) as Rec[];
     expect(many.map((r) => r.Id).sort()).toEqual(seeded.map((r) => r.Id).sort());
     expect(h.fake.requests.length - before).toBe(2);
   });
@@ -101,7 +101,7 @@ describe('quickbooks() entities', () => {
     const h = await harness('msw');
     h.fake.seed.customers(3, (i) => (i === 0 ? { DisplayName: "O'Brien" } : {}));
     const { connector, ctx } = connectToFake(h);
-    expect(await connector.entities.Customer?.getMany?.(ctx, ["1') OR Id > ('0", "1' OR Id > '0"])).toEqual(
+    expect(await entityOf(connector, 'Customer').getMany(ctx, ["1') OR Id > ('0", "1' OR Id > '0"])).toEqual(
       [],
     );
     expect(qboLiteral("O'Brien \\ Sons")).toBe("'O\\'Brien \\\\ Sons'");
@@ -120,9 +120,9 @@ describe('quickbooks() entities', () => {
   it('creates idempotently: a retry with the same key sends the same requestid and makes one record', async () => {
     const h = await harness('msw');
     const { connector, ctx } = connectToFake(h);
-    const create = connector.entities.Customer?.create;
-    const a = (await create?.(ctx, { DisplayName: 'Ada' }, { idempotencyKey: 'intent-1' })) as Rec;
-    const b = (await create?.(ctx, { DisplayName: 'Ada' }, { idempotencyKey: 'intent-1' })) as Rec;
+    const create = entityOf(connector, 'Customer').create;
+    const a = (await create(ctx, { DisplayName: 'Ada' }, { idempotencyKey: 'intent-1' })) as Rec;
+    const b = (await create(ctx, { DisplayName: 'Ada' }, { idempotencyKey: 'intent-1' })) as Rec;
     expect(b.Id).toBe(a.Id);
     expect(h.fake.records('Customer')).toHaveLength(1);
     const writes = h.fake.requests.filter((r) => r.method === 'POST');
@@ -135,8 +135,8 @@ describe('quickbooks() entities', () => {
     const h = await harness('msw');
     const [c] = h.fake.seed.customers(1, () => ({ DisplayName: 'Bob', CompanyName: 'Bob Co' })) as Rec[];
     const { connector, ctx } = connectToFake(h);
-    const update = connector.entities.Customer?.update;
-    const updated = (await update?.(
+    const update = entityOf(connector, 'Customer').update;
+    const updated = (await update(
       ctx,
       c?.Id as string,
       { Notes: 'hello' },
@@ -147,7 +147,7 @@ describe('quickbooks() entities', () => {
     };
     expect(updated).toMatchObject({ Notes: 'hello', CompanyName: 'Bob Co', SyncToken: '1' });
     expect(h.fake.requests.at(-1)?.body).toEqual({ Notes: 'hello', Id: c?.Id, SyncToken: '0', sparse: true });
-    const stale = await update?.(
+    const stale = await update(
       ctx,
       c?.Id as string,
       { Notes: 'again' },
@@ -162,11 +162,9 @@ describe('quickbooks() entities', () => {
     const h = await harness('msw');
     h.fake.seed.customers(1, () => ({ DisplayName: 'Acme' }));
     const { connector, ctx } = connectToFake(h);
-    const error = (await connector.entities.Customer?.create?.(
-      ctx,
-      { DisplayName: 'Acme' },
-      { idempotencyKey: 'd' },
-    ).catch((e) => e)) as ValidationError;
+    const error = (await entityOf(connector, 'Customer')
+      .create(ctx, { DisplayName: 'Acme' }, { idempotencyKey: 'd' })
+      .catch((e) => e)) as ValidationError;
     expect(isValidationError(error)).toBe(true);
     expect(error.code).toBe('DUPLICATE_NAME');
     expect(error.message).toContain('Duplicate Name Exists Error');
@@ -178,19 +176,19 @@ describe('quickbooks() entities', () => {
     const [inv] = h.fake.seed.invoices(1) as Rec[];
     const customerId = (h.fake.records('Customer')[0] as Rec).Id;
     const { connector, ctx } = connectToFake(h);
-    await connector.entities.Invoice?.delete?.(ctx, inv?.Id as string, {
+    await entityOf(connector, 'Invoice').delete(ctx, inv?.Id as string, {
       idempotencyKey: 'del-1',
       version: inv?.SyncToken,
     });
     expect(h.fake.records('Invoice')).toHaveLength(0);
     expect(h.fake.requests.at(-1)?.query.operation).toBe('delete');
     await expect(
-      connector.entities.Invoice?.delete?.(ctx, inv?.Id as string, {
+      entityOf(connector, 'Invoice').delete(ctx, inv?.Id as string, {
         idempotencyKey: 'del-2',
         version: inv?.SyncToken,
       }),
     ).resolves.toBeUndefined();
-    await connector.entities.Customer?.delete?.(ctx, customerId, { idempotencyKey: 'del-3' });
+    await entityOf(connector, 'Customer').delete(ctx, customerId, { idempotencyKey: 'del-3' });
     expect(h.fake.company().read('Customer', customerId).Active).toBe(false);
     expect(connector.capabilities.entities.Customer?.delete).toBe('deactivate');
     expect(connector.capabilities.entities.Invoice?.delete).toBe('delete');

@@ -1,6 +1,7 @@
 import {
   type Connector,
   type ConnectorContext,
+  type EntityDefinition,
   type HttpClient,
   type HttpRequest,
   ProviderError,
@@ -93,4 +94,14 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of iterable) out.push(item);
   return out;
+}
+
+/** An entity of the connector, or a test failure when it has none. */
+export function entityOf(
+  connector: Connector,
+  name: string,
+): Required<EntityDefinition<Record<string, unknown>>> {
+  const entity = connector.entities[name];
+  if (entity === undefined) throw new Error(`connector has no entity ${name}`);
+  return entity as Required<EntityDefinition<Record<string, unknown>>>;
 }
