@@ -25,7 +25,12 @@ interface ParsedFault {
 }
 
 const str = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+  typeof v === 'string' ? redact(v) : typeof v === 'number' ? String(v) : undefined;
+
+/** Provider text goes into messages: blank out anything that looks like a token (long opaque runs). */
+export function redact(text: string): string {
+  return text.replace(/[A-Za-z0-9._~+/=-]{32,}/g, '[redacted]');
+}
 
 /** Reads a Fault from any of the shapes QuickBooks uses: `Fault` (API), `fault` (gateway), XML. */
 export function parseFault(response: Pick<ErrorResponse, 'json' | 'body'>): ParsedFault | undefined {
