@@ -1,5 +1,6 @@
 import { ConfigError, type Connector, defineConnector, oauth2 } from '@syncbridge/core';
 import { z } from 'zod';
+import { voidInvoiceAction } from './actions.js';
 import { quickBooksChanges } from './changes.js';
 import { qboEntity } from './entities/entity.js';
 import { DEFAULT_MINOR_VERSION, qboRequest, realmOf } from './entities/request.js';
@@ -32,14 +33,26 @@ const optionsSchema = z.object({
   environment: z.enum(['sandbox', 'production']),
   minorVersion: z.number().int().min(75).default(DEFAULT_MINOR_VERSION),
   baseUrl: z.url().optional(),
-  /** Origins to use instead of Intuit's OAuth hosts (a fake on loopback); paths stay Intuit's. */
+  /**
+   * Origins to use instead of Intuit's OAuth hosts (a fake on loopback); paths stay Intuit's.
+   * One string applies to all three.
+   */
   authBaseUrls: z
-    .object({ authorize: z.url().optional(), token: z.url().optional(), revoke: z.url().optional() })
+    .union([
+      z.url(),
+      z.object({ authorize: z.url().optional(), token: z.url().optional(), revoke: z.url().optional() }),
+    ])
     .optional(),
-  /** Entities the change feed reads when the engine does not say. */
 });
 
 export type QuickBooksOptions = z.input<typeof optionsSchema>;
+
+function authOrigin(
+  value: string | { authorize?: string; token?: string; revoke?: string } | undefined,
+  kind: 'authorize' | 'token' | 'revoke',
+): string | undefined {
+  return typeof value === 'string' ? value : value?.[kind];
+}
 
 function rebase(url: string, origin: string | undefined): string {
   if (origin === undefined) return url;
@@ -75,9 +88,9 @@ export function quickbooks(options: QuickBooksOptions): Connector {
     displayName: 'QuickBooks Online',
     category: 'accounting',
     auth: oauth2({
-      authorizeUrl: rebase(INTUIT_OAUTH.authorize, o.authBaseUrls?.authorize),
-      tokenUrl: rebase(INTUIT_OAUTH.token, o.authBaseUrls?.token),
-      revokeUrl: rebase(INTUIT_OAUTH.revoke, o.authBaseUrls?.revoke),
+      authorizeUrl: rebase(INTUIT_OAUTH.authorize, authOrigin(o.authBaseUrls, 'authorize')),
+      tokenUrl: rebase(INTUIT_OAUTH.token, authOrigin(o.authBaseUrls, 'token')),
+      revokeUrl: rebase(INTUIT_OAUTH.revoke, authOrigin(o.authBaseUrls, 'revoke')),
       revokeBody: 'json',
       clientId: o.clientId,
       clientSecret: o.clientSecret,
@@ -121,6 +134,7 @@ export function quickbooks(options: QuickBooksOptions): Connector {
         entities: params.entities.filter((e) => CDC_ENTITIES.has(e)),
       }),
     webhooks: quickBooksWebhooks,
+    actions: { voidInvoice: voidInvoiceAction(minorVersion) },
     mapError: mapQuickBooksError,
     test: async (ctx) => {
       await qboRequest(ctx, minorVersion, { method: 'GET', resource: `companyinfo/${realmOf(ctx)}` });

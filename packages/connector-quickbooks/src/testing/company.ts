@@ -294,6 +294,11 @@ export class Company {
     delete record.__seed;
     delete record.sparse;
     delete record.SyncToken;
+    if (entity === 'Invoice') {
+      // Totals are computed by QuickBooks, never taken from the request.
+      delete record.TotalAmt;
+      delete record.Balance;
+    }
     this.normalise(entity, record);
     const at = this.host.tick();
     const id = String(this.nextId++);
@@ -327,8 +332,9 @@ export class Company {
         next.Balance = existing.Balance;
       }
     }
-    if (entity === 'Payment') this.applyPayment(existing, -1);
+    // Validate before any side effect, so a rejected update changes nothing.
     this.normalise(entity, next, id);
+    if (entity === 'Payment') this.applyPayment(existing, -1);
     const updated = {
       ...next,
       Id: id,
