@@ -58,7 +58,8 @@ export function parseFault(response: Pick<ErrorResponse, 'json' | 'body'>): Pars
       };
     }
   }
-  if (/<Fault[\s>]/.test(response.body)) {
+  // Only a body that IS XML: a JSON record whose text mentions <Fault> is data, not an error.
+  if (json === undefined && response.body.trimStart().startsWith('<') && /<Fault[\s>]/.test(response.body)) {
     const type = /<Fault[^>]*type="([^"]*)"/.exec(response.body)?.[1] ?? 'Fault';
     const errors = [...response.body.matchAll(/<Error[^>]*code="([^"]*)"[^>]*>([\s\S]*?)<\/Error>/g)].map(
       (m) => ({

@@ -43,8 +43,12 @@ const fault = (type: string, code: string, message: string, detail = '', element
   );
 
 describe('mapQuickBooksError', () => {
-  it('leaves a clean 2xx alone', () => {
+  it('leaves a clean 2xx alone, even one whose data mentions a Fault', () => {
     expect(mapQuickBooksError(response(200, '{"Customer":{"Id":"1"}}'))).toBeUndefined();
+    const sneaky = JSON.stringify({
+      Customer: { Id: '1', Notes: '<Fault type="x"><Error code="1"></Error></Fault>' },
+    });
+    expect(mapQuickBooksError(response(200, sneaky))).toBeUndefined();
   });
 
   it('maps a ValidationFault to a ValidationError with the element and the provider words', () => {
