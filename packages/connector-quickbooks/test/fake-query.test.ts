@@ -88,6 +88,22 @@ describe.each(TRANSPORTS)('fake QuickBooks query over %s', (transport) => {
     expect(since).toMatch(/-08:00$/);
   });
 
+  it('accepts a query POSTed as application/text', async () => {
+    const h = await harness(transport);
+    h.fake.seed.customers(2);
+    const { accessToken } = h.fake.issueTokens();
+    const res = await fetch(`${h.apiBase}/v3/company/${h.fake.defaultRealmId}/query?minorversion=75`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        'content-type': 'application/text',
+        accept: 'application/json',
+      },
+      body: 'SELECT COUNT(*) FROM Customer',
+    });
+    expect(((await res.json()) as QueryBody).QueryResponse).toEqual({ totalCount: 2 });
+  });
+
   it('rejects a discontinued minorversion', async () => {
     const h = await harness(transport);
     const res = await h.api('query', { query: { query: 'SELECT * FROM Customer', minorversion: '65' } });

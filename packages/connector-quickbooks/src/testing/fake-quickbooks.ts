@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type LoopbackServer, serveFetchHandler } from '@syncbridge/testing/fakes';
+import type { HttpHandler } from 'msw';
 import { createClock, type FakeClock, qboTime } from './clock.js';
 import {
   type ChangeLogEntry,
@@ -114,7 +115,7 @@ export interface FakeQuickBooks {
   /** The one core: every transport calls it. */
   handle(request: Request): Promise<Response>;
   /** msw handlers for the production and sandbox API hosts and Intuit's OAuth hosts (loads msw lazily). */
-  handlers(): unknown[];
+  handlers(): HttpHandler[];
   /** Serves the fake on loopback; point the connector's `baseUrl` and `authBaseUrls` at `url`. */
   listen(port?: number): Promise<LoopbackServer>;
   readonly clock: FakeClock;
@@ -289,8 +290,10 @@ export function createFakeQuickBooks(options: FakeQuickBooksOptions = {}): FakeQ
       if (gate) await gate;
       if (request.method === 'POST') {
         const text = await request.text();
+        // A query may be POSTed as `Content-Type: application/text` with the query as the body.
+        const isText = (request.headers.get('content-type') ?? '').startsWith('application/text');
         try {
-          body = text === '' ? {} : JSON.parse(text);
+          body = isText ? text : text === '' ? {} : JSON.parse(text);
         } catch {
           throw validation(
             '2010',
@@ -332,7 +335,11 @@ export function createFakeQuickBooks(options: FakeQuickBooksOptions = {}): FakeQ
     body: unknown,
   ): Promise<Response> {
     const [resource, id] = rest;
-    if (method === 'GET' && resource === 'query' && id === undefined) return runQuery(c, url);
+    if (resource === 'query' && id === undefined)
+      return runQuery(
+        c,
+        method === 'POST' && typeof body === 'string' ? body : url.searchParams.get('query'),
+      );
     if (method === 'GET' && resource === 'cdc' && id === undefined) return runCdc(c, url);
     if (method === 'GET' && resource === 'companyinfo')
       return json(200, {
@@ -387,8 +394,7 @@ export function createFakeQuickBooks(options: FakeQuickBooksOptions = {}): FakeQ
     return response;
   }
 
-  function runQuery(c: Company, url: URL): Response {
-    const text = url.searchParams.get('query');
+  function runQuery(c: Company, text: string | null): Response {
     if (text === null) throw validation('4000', 'Error parsing query', 'QueryParserError: query is missing');
     const parsed = parseQuery(text);
     const result = c.query(parsed);

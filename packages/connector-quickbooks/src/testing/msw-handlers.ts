@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { http as mswHttp } from 'msw';
+import type { HttpHandler, http as mswHttp } from 'msw';
 
 /** The hosts QuickBooks Online answers on: API (production, sandbox) and OAuth. */
 export const QUICKBOOKS_HOSTS = [
@@ -14,7 +14,7 @@ export const QUICKBOOKS_HOSTS = [
  * msw handlers that pass every request to the fake's core. msw is loaded only here, and only
  * when handlers are asked for, so `listen()` works without msw installed.
  */
-export function mswHandlers(handle: (request: Request) => Promise<Response>): unknown[] {
+export function mswHandlers(handle: (request: Request) => Promise<Response>): HttpHandler[] {
   const require = createRequire(import.meta.url);
   const { http } = require('msw') as { http: typeof mswHttp };
   return QUICKBOOKS_HOSTS.map((host) => http.all(`${host}/*`, ({ request }) => handle(request)));

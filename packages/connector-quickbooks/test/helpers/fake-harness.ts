@@ -45,7 +45,7 @@ export async function harness(transport: Transport, options: FakeQuickBooksOptio
   if (transport === 'msw') {
     if (!started) server.listen({ onUnhandledFrame: 'error' });
     started = true;
-    server.use(...(fake.handlers() as Parameters<typeof server.use>));
+    server.use(...fake.handlers());
     apiBase = 'https://sandbox-quickbooks.api.intuit.com';
     oauthBase = {
       token: 'https://oauth.platform.intuit.com',
