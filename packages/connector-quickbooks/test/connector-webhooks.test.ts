@@ -82,6 +82,20 @@ describe('quickbooks() webhooks', () => {
     ]);
   });
 
+  it('parses a legacy Merge with deletedId', async () => {
+    const h = await harness('msw');
+    const [x, y] = h.fake.seed.customers(2) as Rec[];
+    h.fake.company().merge('Customer', x?.Id as string, y?.Id as string);
+    const { connector } = connectToFake(h);
+    const [req] = await receive(h, 'legacy');
+    const merge = (connector.webhooks?.parse(req as WebhookRequest) ?? []).at(-1);
+    expect(merge?.type).toBe('Customer.Merge');
+    expect(merge?.changes.map((c) => [c.id, c.type, c.mergedFromId])).toEqual([
+      [x?.Id, 'delete', undefined],
+      [y?.Id, 'upsert', x?.Id],
+    ]);
+  });
+
   it('accepts a CloudEvent without data and rejects bodies of neither format', async () => {
     const h = await harness('msw');
     const { connector } = connectToFake(h);
