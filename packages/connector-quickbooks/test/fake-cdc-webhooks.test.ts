@@ -76,6 +76,7 @@ describe.each(TRANSPORTS)('fake QuickBooks CDC, limits and webhooks over %s', (t
     expect(b.status).toBe(401);
     expect(await b.text()).toContain('<Fault type="AUTHENTICATION">');
     expect((await h.api('companyinfo/1')).status).toBe(200);
+    expect(h.fake.requests.map((r) => r.status)).toEqual([200, 401, 200]);
   });
 
   it('delivers signed legacy notifications of the changes since the last delivery', async () => {

@@ -229,8 +229,28 @@ export function createFakeQuickBooks(options: FakeQuickBooksOptions = {}): FakeQ
       headers: { 'content-type': JSON_TYPE, intuit_tid: randomUUID() },
     });
 
+  /** Every API request is recorded, whatever it was answered with (injected failures, 401, 429 too). */
   async function api(request: Request, url: URL, realmId: string, rest: string[]): Promise<Response> {
-    const query = Object.fromEntries(url.searchParams);
+    const seen: { body?: unknown } = {};
+    const response = await serveApi(request, url, realmId, rest, seen);
+    requests.push({
+      method: request.method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      realmId,
+      status: response.status,
+      ...(seen.body === undefined ? {} : { body: seen.body }),
+    });
+    return response;
+  }
+
+  async function serveApi(
+    request: Request,
+    url: URL,
+    realmId: string,
+    rest: string[],
+    seen: { body?: unknown },
+  ): Promise<Response> {
     const path = url.pathname;
     const failureIndex = failures.findIndex(
       (f) => f.pathIncludes === undefined || path.includes(f.pathIncludes),
@@ -309,6 +329,7 @@ export function createFakeQuickBooks(options: FakeQuickBooksOptions = {}): FakeQ
           'Unsupported minor version',
           `minorversion ${minor} is discontinued; use 75 or later.`,
         );
+      seen.body = body;
       response = await route(request.method, url, target, rest, body);
     } catch (error) {
       if (!(error instanceof QboFault)) throw error;
@@ -316,14 +337,6 @@ export function createFakeQuickBooks(options: FakeQuickBooksOptions = {}): FakeQ
     } finally {
       inFlight.set(realmId, (inFlight.get(realmId) ?? 1) - 1);
     }
-    requests.push({
-      method: request.method,
-      path,
-      query,
-      realmId,
-      status: response.status,
-      ...(body === undefined ? {} : { body }),
-    });
     return response;
   }
 
