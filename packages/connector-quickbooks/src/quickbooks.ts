@@ -15,11 +15,13 @@ import {
 import { mapQuickBooksError } from './map-error.js';
 import { quickBooksWebhooks } from './webhooks.js';
 
+/** The company API's hosts per environment. */
 export const QUICKBOOKS_API_BASE = {
   production: 'https://quickbooks.api.intuit.com',
   sandbox: 'https://sandbox-quickbooks.api.intuit.com',
 } as const;
 
+/** Intuit's OAuth 2.0 endpoints (authorize, token, revoke). */
 export const INTUIT_OAUTH = {
   authorize: 'https://appcenter.intuit.com/connect/oauth2',
   token: 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer',

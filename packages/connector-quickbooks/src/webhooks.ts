@@ -26,6 +26,7 @@ const ENTITY_CASE: Record<string, string> = {
   companycurrency: 'CompanyCurrency',
 };
 
+/** `journalentry` (a CloudEvents type segment) → `JournalEntry`. */
 export function entityFromSegment(segment: string): string {
   const lower = segment.toLowerCase();
   return ENTITY_CASE[lower] ?? lower.charAt(0).toUpperCase() + lower.slice(1);
@@ -168,6 +169,10 @@ export function parseQuickBooksWebhook(request: WebhookRequest): ParsedWebhookEv
   throw new ValidationError('QuickBooks webhook body is neither a CloudEvents array nor eventNotifications');
 }
 
+/**
+ * Intuit webhooks: HMAC signature check on the raw body (there is no timestamp to check), both
+ * payload formats, events routed by `realmId`.
+ */
 export const quickBooksWebhooks: WebhookSpec = {
   verify: (request, secret) => verifyIntuitSignature(request, secret),
   parse: parseQuickBooksWebhook,

@@ -25,6 +25,7 @@ const address = z.looseObject({
   Country: z.string().optional(),
 });
 
+/** A Customer (name list): `DisplayName` unique across customers, vendors and employees. */
 export const customerSchema = z.looseObject({
   ...base,
   DisplayName: z.string(),
@@ -50,6 +51,7 @@ const line = z.looseObject({
     .optional(),
 });
 
+/** An Invoice (transaction): `TotalAmt` and `Balance` are computed by QuickBooks. */
 export const invoiceSchema = z.looseObject({
   ...base,
   CustomerRef: refSchema,
@@ -62,6 +64,7 @@ export const invoiceSchema = z.looseObject({
 });
 export type QboInvoice = z.infer<typeof invoiceSchema>;
 
+/** A Payment (transaction); `Line[].LinkedTxn` applies it to invoices. */
 export const paymentSchema = z.looseObject({
   ...base,
   CustomerRef: refSchema,
@@ -78,6 +81,7 @@ export const paymentSchema = z.looseObject({
 });
 export type QboPayment = z.infer<typeof paymentSchema>;
 
+/** An Item (name list): `Service`, `Inventory` or `NonInventory`. */
 export const itemSchema = z.looseObject({
   ...base,
   Name: z.string(),
@@ -91,6 +95,7 @@ export const itemSchema = z.looseObject({
 });
 export type QboItem = z.infer<typeof itemSchema>;
 
+/** An Account of the chart of accounts (read-only here). */
 export const accountSchema = z.looseObject({
   ...base,
   Name: z.string(),
@@ -99,6 +104,7 @@ export const accountSchema = z.looseObject({
 });
 export type QboAccount = z.infer<typeof accountSchema>;
 
+/** A TaxCode (read-only in the API). */
 export const taxCodeSchema = z.looseObject({
   ...base,
   Name: z.string(),
