@@ -62,6 +62,16 @@ describe('quickbooks() changes (CDC)', () => {
     expect(Date.parse(pages[0]?.cursor as string)).toBe(Date.parse(cursor));
   });
 
+  it('starts from the oldest change CDC still keeps when there is no cursor yet', async () => {
+    const h = await harness('msw');
+    const seeded = h.fake.seed.customers(2) as Rec[];
+    const { connector, ctx } = connectToFake(h);
+    const pages = await collect(connector.changes?.(ctx, { cursor: null, entities: ['Customer'] }) ?? []);
+    expect(pages.flatMap((p) => p.changes.map((c) => c.id))).toEqual(seeded.map((r) => r.Id));
+    const since = Date.parse(h.fake.requests[0]?.query.changedSince as string);
+    expect(Date.now() - since).toBeGreaterThanOrEqual(29 * 24 * 3600 * 1000);
+  });
+
   it('throws CURSOR_EXPIRED for a watermark older than 29 days', async () => {
     const h = await harness('msw');
     const { connector, ctx } = connectToFake(h);
