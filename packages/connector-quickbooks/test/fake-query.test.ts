@@ -88,6 +88,20 @@ describe.each(TRANSPORTS)('fake QuickBooks query over %s', (transport) => {
     expect(since).toMatch(/-08:00$/);
   });
 
+  it('compares LastUpdatedTime with <, <=, >= and orders descending', async () => {
+    const h = await harness(transport);
+    const seeded = h.fake.seed.customers(3);
+    const times = seeded.map((c) => (c.MetaData as { LastUpdatedTime: string }).LastUpdatedTime);
+    const ids = async (where: string, order = '') => {
+      const res = await query(h, `SELECT * FROM Customer WHERE Metadata.LastUpdatedTime ${where} ${order}`);
+      return ((res.body.QueryResponse.Customer ?? []) as { Id: string }[]).map((c) => c.Id);
+    };
+    const [a, b, c] = seeded.map((r) => r.Id);
+    expect(await ids(`< '${times[1]}'`)).toEqual([a]);
+    expect(await ids(`<= '${times[1]}'`)).toEqual([a, b]);
+    expect(await ids(`>= '${times[1]}'`, 'ORDERBY Metadata.LastUpdatedTime DESC')).toEqual([c, b]);
+  });
+
   it('accepts a query POSTed as application/text', async () => {
     const h = await harness(transport);
     h.fake.seed.customers(2);
