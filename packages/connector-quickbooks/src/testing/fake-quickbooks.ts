@@ -10,11 +10,12 @@ import {
   type FakeEntityName,
   type QboRecord,
 } from './company.js';
-import { authXml, faultBody, gatewayAuthFault, QboFault, throttleXml, validation } from './faults.js';
+import type { InjectedFailure } from './failures.js';
+import { faultBody, gatewayAuthFault, QboFault, throttleXml, validation } from './faults.js';
 import { mswHandlers } from './msw-handlers.js';
 import { type FakeOAuthOptions, OAuthServer, type OAuthStats } from './oauth-server.js';
 import { parseQuery } from './query-parser.js';
-import { createSeeder, type Seeder } from './seed.js';
+import { createSeeder, type Seeder, seedChartOfAccounts } from './seed.js';
 import {
   cloudEventsPayload,
   type DeliverWebhooksOptions,
@@ -37,16 +38,6 @@ export interface FakeQuickBooksOptions {
   throttle?: boolean | { perMinute?: number; concurrency?: number };
 }
 
-/** A scripted failure for the next API request(s). */
-export interface InjectedFailure {
-  status: number;
-  body: string;
-  contentType?: string;
-  headers?: Record<string, string>;
-  /** Only requests whose path contains this string consume the failure. */
-  pathIncludes?: string;
-}
-
 /** One API request the fake answered, for assertions. */
 export interface RecordedRequest {
   readonly method: string;
@@ -56,60 +47,6 @@ export interface RecordedRequest {
   readonly status: number;
   readonly body?: unknown;
 }
-
-/** Ready-made failures for `failNext`. */
-export const qboFailures = {
-  /** A Fault inside an HTTP 200 (QuickBooks does this). */
-  faultIn200: (code = '6000', message = 'A business validation error has occurred'): InjectedFailure => ({
-    status: 200,
-    contentType: 'application/json',
-    body: faultBody(
-      'ValidationFault',
-      [{ code, message, detail: `Business Validation Error: ${message}` }],
-      qboTime(new Date(), true),
-    ),
-  }),
-  xml401: (): InjectedFailure => ({
-    status: 401,
-    contentType: 'application/xml',
-    body: authXml(qboTime(new Date(), true)),
-  }),
-  throttled: (): InjectedFailure => ({
-    status: 429,
-    contentType: 'application/xml',
-    body: throttleXml(qboTime(new Date(), true)),
-  }),
-  systemFault: (): InjectedFailure => ({
-    status: 500,
-    contentType: 'application/json',
-    body: faultBody(
-      'SystemFault',
-      [
-        {
-          code: '10000',
-          message: 'An application error has occurred while processing your request',
-          detail: 'System Failure Error: An unexpected error occurred while accessing or saving your data.',
-        },
-      ],
-      qboTime(new Date(), true),
-    ),
-  }),
-  forbidden: (): InjectedFailure => ({
-    status: 403,
-    contentType: 'application/json',
-    body: faultBody(
-      'AuthorizationFault',
-      [
-        {
-          code: '3100',
-          message: 'message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403',
-          detail: '',
-        },
-      ],
-      qboTime(new Date(), true),
-    ),
-  }),
-} as const;
 
 export interface FakeQuickBooks {
   /** The one core: every transport calls it. */
@@ -524,35 +461,5 @@ export function createFakeQuickBooks(options: FakeQuickBooksOptions = {}): FakeQ
   };
 }
 
-function seedChartOfAccounts(c: Company): void {
-  const accounts = [
-    { Name: 'Sales of Product Income', AccountType: 'Income', AccountSubType: 'SalesOfProductIncome' },
-    { Name: 'Services', AccountType: 'Income', AccountSubType: 'ServiceFeeIncome' },
-    { Name: 'Inventory Asset', AccountType: 'Other Current Asset', AccountSubType: 'Inventory' },
-    {
-      Name: 'Cost of Goods Sold',
-      AccountType: 'Cost of Goods Sold',
-      AccountSubType: 'SuppliesMaterialsCogs',
-    },
-    { Name: 'Undeposited Funds', AccountType: 'Other Current Asset', AccountSubType: 'UndepositedFunds' },
-  ];
-  for (const a of accounts)
-    c.create('Account', {
-      ...a,
-      FullyQualifiedName: a.Name,
-      Active: true,
-      Classification: 'Revenue',
-      CurrentBalance: 0,
-      __seed: true,
-    });
-  c.create('TaxCode', { Name: 'TAX', Description: 'Taxable', Taxable: true, Active: true, __seed: true });
-  c.create('TaxCode', {
-    Name: 'NON',
-    Description: 'Non-Taxable',
-    Taxable: false,
-    Active: true,
-    __seed: true,
-  });
-}
-
+export { type InjectedFailure, qboFailures } from './failures.js';
 export { ENTITY_NAMES };

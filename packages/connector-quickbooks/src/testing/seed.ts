@@ -1,5 +1,37 @@
 import type { Company, QboRecord } from './company.js';
 
+/** A new company's chart of accounts and tax codes, as a sandbox company has them. */
+export function seedChartOfAccounts(c: Company): void {
+  const accounts = [
+    { Name: 'Sales of Product Income', AccountType: 'Income', AccountSubType: 'SalesOfProductIncome' },
+    { Name: 'Services', AccountType: 'Income', AccountSubType: 'ServiceFeeIncome' },
+    { Name: 'Inventory Asset', AccountType: 'Other Current Asset', AccountSubType: 'Inventory' },
+    {
+      Name: 'Cost of Goods Sold',
+      AccountType: 'Cost of Goods Sold',
+      AccountSubType: 'SuppliesMaterialsCogs',
+    },
+    { Name: 'Undeposited Funds', AccountType: 'Other Current Asset', AccountSubType: 'UndepositedFunds' },
+  ];
+  for (const a of accounts)
+    c.create('Account', {
+      ...a,
+      FullyQualifiedName: a.Name,
+      Active: true,
+      Classification: 'Revenue',
+      CurrentBalance: 0,
+      __seed: true,
+    });
+  c.create('TaxCode', { Name: 'TAX', Description: 'Taxable', Taxable: true, Active: true, __seed: true });
+  c.create('TaxCode', {
+    Name: 'NON',
+    Description: 'Non-Taxable',
+    Taxable: false,
+    Active: true,
+    __seed: true,
+  });
+}
+
 /** Helpers that fill a company with realistic records (written as if through the UI: they log changes). */
 export interface Seeder {
   customers(count: number, overrides?: (i: number) => Record<string, unknown>, realmId?: string): QboRecord[];
