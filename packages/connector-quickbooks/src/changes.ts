@@ -96,13 +96,15 @@ export async function* quickBooksChanges(
   now: () => Date = () => new Date(),
 ): AsyncIterable<ChangePage> {
   if (params.entities.length === 0) return;
-  const since = params.cursor ?? new Date(now().getTime() - CDC_MAX_AGE_MS).toISOString();
+  // One reading of the clock: the default start and the expiry check must agree.
+  const nowMs = now().getTime();
+  const since = params.cursor ?? new Date(nowMs - CDC_MAX_AGE_MS).toISOString();
   const sinceMs = Date.parse(since);
   if (Number.isNaN(sinceMs))
     throw new SyncBridgeError(`QuickBooks change cursor is not a time: ${since.slice(0, 40)}`, {
       code: 'CURSOR_INVALID',
     });
-  if (sinceMs < now().getTime() - CDC_MAX_AGE_MS)
+  if (sinceMs < nowMs - CDC_MAX_AGE_MS)
     throw new SyncBridgeError(
       `QuickBooks change cursor ${since} is older than 29 days; CDC keeps 30 days. Run a full sync to catch up (deletions included).`,
       { code: 'CURSOR_EXPIRED' },

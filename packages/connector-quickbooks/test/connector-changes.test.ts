@@ -1,5 +1,6 @@
 import { type ChangePage, isSyncBridgeError } from '@syncbridge/core';
 import { describe, expect, it } from 'vitest';
+import { quickBooksChanges } from '../src/index.js';
 import { harness, useTransports } from './helpers/fake-harness.js';
 import { collect, connectToFake } from './helpers/test-http-client.js';
 
@@ -70,6 +71,18 @@ describe('quickbooks() changes (CDC)', () => {
     expect(pages.flatMap((p) => p.changes.map((c) => c.id))).toEqual(seeded.map((r) => r.Id));
     const since = Date.parse(h.fake.requests[0]?.query.changedSince as string);
     expect(Date.now() - since).toBeGreaterThanOrEqual(29 * 24 * 3600 * 1000);
+  });
+
+  it('does not call its own default start expired when the clock ticks in between', async () => {
+    const h = await harness('msw');
+    h.fake.seed.customers(1);
+    const { ctx } = connectToFake(h);
+    let t = Date.now();
+    const ticking = () => new Date(t++);
+    const pages = await collect(
+      quickBooksChanges(ctx, 75, { cursor: null, entities: ['Customer'] }, ticking),
+    );
+    expect(pages.flatMap((p) => p.changes)).toHaveLength(1);
   });
 
   it('throws CURSOR_EXPIRED for a watermark older than 29 days', async () => {
