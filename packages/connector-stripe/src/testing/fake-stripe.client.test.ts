@@ -64,9 +64,11 @@ describe('fake Stripe through the official stripe-node client', () => {
     expect(updated.metadata).toEqual({ host_id: 'c_1', vip: 'yes' });
     const retrieved = await stripe.customers.retrieve(created.id);
     expect(retrieved).toEqual(updated);
-    const events = fake.state.events().filter((e) => (e.data as { object: { id: string } }).object.id === created.id);
+    const events = fake.state
+      .events()
+      .filter((e) => (e.data as { object: { id: string } }).object.id === created.id);
     expect(events.map((e) => e.type)).toEqual(['customer.created', 'customer.updated']);
-    expect((events[1]?.data as { previous_attributes: unknown }).previous_attributes).toEqual({
+    expect((events[1]!.data as { previous_attributes: unknown }).previous_attributes).toEqual({
       email: 'ada@example.com',
       metadata: { tier: 'gold', vip: null },
     });
@@ -99,7 +101,9 @@ describe('fake Stripe through the official stripe-node client', () => {
     const first = list.data[0] as Stripe.Invoice;
     expect((first.customer as Stripe.Customer).name).toBe('Expand Me');
     expect(first.total).toBe(2 * 1000);
-    const one = await stripe.invoices.retrieve(invoice.id, { expand: ['lines.data.pricing.price_details.price'] });
+    const one = await stripe.invoices.retrieve(invoice.id, {
+      expand: ['lines.data.pricing.price_details.price'],
+    });
     const line = one.lines.data[0] as unknown as { pricing: { price_details: { price: { id: string } } } };
     expect(line.pricing.price_details.price.id).toBe(product?.default_price);
     const tooDeep = await stripe.invoices
@@ -129,7 +133,9 @@ describe('fake Stripe through the official stripe-node client', () => {
     expect((err as Stripe.errors.StripeCardError).decline_code).toBe('generic_decline');
     const ok = await stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_visa' });
     expect(ok.status).toBe('succeeded');
-    const charge = await stripe.charges.retrieve(ok.latest_charge as string, { expand: ['balance_transaction'] });
+    const charge = await stripe.charges.retrieve(ok.latest_charge as string, {
+      expand: ['balance_transaction'],
+    });
     expect((charge.balance_transaction as Stripe.BalanceTransaction).net).toBe(5000 - (145 + 30));
   });
 
@@ -183,7 +189,11 @@ describe('fake Stripe through the official stripe-node client', () => {
     expect(signStripePayload(payload, 'whsec_test_secret', 1700000000)).toBe(
       't=1700000000,v1=0c8670ed117751cc551a20e35839447075c42800ea3cf3e8a2fbda99cd1e6edd',
     );
-    const oracle = stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_x', timestamp: 1234567890 });
+    const oracle = stripe.webhooks.generateTestHeaderString({
+      payload,
+      secret: 'whsec_x',
+      timestamp: 1234567890,
+    });
     expect(signStripePayload(payload, 'whsec_x', 1234567890)).toBe(oracle);
   });
 });
