@@ -216,6 +216,35 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripe {
     return entry.failure;
   };
 
+  const injectFailure = (method: string, path: string): void => {
+    const failure = takeFailure(method, path);
+    if (failure) {
+      const retry = failure.shouldRetry ?? (failure.status === 409 ? true : undefined);
+      const status = failure.status;
+      throw new StripeHttpError(
+        status,
+        {
+          type: failure.type ?? (status >= 500 ? 'api_error' : 'invalid_request_error'),
+          message:
+            failure.message ??
+            (status === 429
+              ? 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.'
+              : status === 409
+                ? 'This object cannot be accessed right now because another API request or Stripe process is currently accessing it. If you see this error intermittently, retry the request.'
+                : 'An unknown error occurred'),
+          ...(failure.code
+            ? { code: failure.code }
+            : status === 429
+              ? { code: 'rate_limit' }
+              : status === 409
+                ? { code: 'lock_timeout' }
+                : {}),
+        },
+        { ...(retry === undefined ? {} : { 'stripe-should-retry': String(retry) }), ...failure.headers },
+      );
+    }
+  };
+
   async function process(
     request: Request,
     headers: Headers,
@@ -251,33 +280,6 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripe {
         });
       }
       headers.set('stripe-account', accountId);
-    }
-
-    const failure = takeFailure(method, path);
-    if (failure) {
-      const retry = failure.shouldRetry ?? (failure.status === 409 ? true : undefined);
-      const status = failure.status;
-      throw new StripeHttpError(
-        status,
-        {
-          type: failure.type ?? (status >= 500 ? 'api_error' : 'invalid_request_error'),
-          message:
-            failure.message ??
-            (status === 429
-              ? 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.'
-              : status === 409
-                ? 'This object cannot be accessed right now because another API request or Stripe process is currently accessing it. If you see this error intermittently, retry the request.'
-                : 'An unknown error occurred'),
-          ...(failure.code
-            ? { code: failure.code }
-            : status === 429
-              ? { code: 'rate_limit' }
-              : status === 409
-                ? { code: 'lock_timeout' }
-                : {}),
-        },
-        { ...(retry === undefined ? {} : { 'stripe-should-retry': String(retry) }), ...failure.headers },
-      );
     }
 
     if (options.rateLimit) {
@@ -320,6 +322,8 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripe {
     const account = accountState(accountId);
     const requestId = headers.get('request-id') as string;
     const run = (): Response => {
+      // An injected failure stands for the endpoint failing while it ran (a 500 is saved under the key).
+      injectFailure(method, path);
       const ctx = makeContext(accountId, livemode, { id: requestId, idempotency_key: idempotencyKey });
       const result = route(ctx, method, path, params, undelivered);
       return new Response(JSON.stringify(result.body, null, 2), { status: result.status, headers });
