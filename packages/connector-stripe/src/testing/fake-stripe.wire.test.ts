@@ -4,7 +4,7 @@ import { createFakeStripe, type FakeStripe } from './index.js';
 
 // Raw HTTP against the fake through msw: exactly the bytes a connector sends and receives.
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
