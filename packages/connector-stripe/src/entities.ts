@@ -1,0 +1,220 @@
+import {
+  type ConnectorContext,
+  type EntityDefinition,
+  isNotFoundError,
+  isProviderError,
+  type JsonObject,
+  type Page,
+  parseWith,
+  type QueryValue,
+  type WriteOptions,
+} from '@syncbridge/core';
+import { z } from 'zod';
+import { encodeStripeForm, type StripeParamValue } from './form-encoding.js';
+import {
+  balanceTransactionSchema,
+  chargeSchema,
+  customerSchema,
+  invoiceSchema,
+  listSchema,
+  paymentIntentSchema,
+  payoutSchema,
+  priceSchema,
+  productSchema,
+  refundSchema,
+} from './schemas.js';
+
+/** Stripe's largest page. */
+export const PAGE_SIZE = 100;
+
+type StripeRecord = { id: string; [key: string]: unknown };
+
+const pageSchema = listSchema(z.unknown());
+
+function listQuery(
+  cursor: string | null,
+  since: Date | null,
+  filter: JsonObject | null,
+): Record<string, QueryValue> {
+  const query: Record<string, QueryValue> = { limit: PAGE_SIZE };
+  if (cursor) query.starting_after = cursor;
+  if (since) query['created[gte]'] = Math.floor(since.getTime() / 1000);
+  for (const [k, v] of Object.entries(filter ?? {})) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') query[k] = v;
+  }
+  return query;
+}
+
+/**
+ * Streams `GET /v1/<resource>?limit=100&starting_after=<last id>` to the end. Each page's cursor
+ * is its last id, so a list resumes exactly after the last committed page. Records are handed on
+ * as Stripe sent them; the engine validates each with the entity's schema.
+ */
+export async function* listPages(
+  ctx: ConnectorContext,
+  path: string,
+  params: { cursor: string | null; since: Date | null; filter: JsonObject | null },
+): AsyncIterable<Page<StripeRecord>> {
+  let cursor = params.cursor;
+  for (;;) {
+    ctx.signal.throwIfAborted();
+    const res = await ctx.http.request<unknown>({
+      method: 'GET',
+      path,
+      query: listQuery(cursor, params.since, params.filter),
+      signal: ctx.signal,
+    });
+    const page = parseWith(pageSchema, res.data, `stripe GET ${path}`);
+    const records = page.data as StripeRecord[];
+    const last = records.at(-1);
+    const next = page.has_more && last ? last.id : null;
+    yield { records, cursor: next };
+    if (next === null) return;
+    cursor = next;
+  }
+}
+
+async function post<R>(
+  ctx: ConnectorContext,
+  path: string,
+  schema: z.ZodType<R>,
+  data: JsonObject,
+  options: WriteOptions,
+): Promise<R> {
+  const res = await ctx.http.request<unknown>({
+    method: 'POST',
+    path,
+    form: encodeStripeForm(data as Record<string, StripeParamValue>),
+    headers: { 'Idempotency-Key': options.idempotencyKey },
+    idempotencyKey: options.idempotencyKey,
+    signal: ctx.signal,
+  });
+  return parseWith(schema, res.data, `stripe POST ${path}`);
+}
+
+async function getOne<R>(ctx: ConnectorContext, path: string, schema: z.ZodType<R>): Promise<R | null> {
+  try {
+    const res = await ctx.http.request<unknown>({ method: 'GET', path, signal: ctx.signal });
+    return parseWith(schema, res.data, `stripe GET ${path}`);
+  } catch (error) {
+    if (isNotFoundError(error)) return null;
+    throw error;
+  }
+}
+
+function seconds(value: unknown): Date | undefined {
+  return typeof value === 'number' ? new Date(value * 1000) : undefined;
+}
+
+interface ResourceOptions<R> {
+  readonly path: string;
+  readonly schema: z.ZodType<R>;
+  readonly writable?: boolean;
+}
+
+/** Read (and optionally create/update) operations shared by every Stripe resource. */
+function resource<R extends StripeRecord>(options: ResourceOptions<R>): EntityDefinition<R> {
+  const base = `/v1/${options.path}`;
+  const id = (r: R) => r.id;
+  const path = (recordId: string) => `${base}/${encodeURIComponent(recordId)}`;
+  const definition: EntityDefinition<R> = {
+    schema: options.schema,
+    id,
+    // Stripe objects carry no modification time except products' `updated`; events give versions.
+    updatedAt: (r) => seconds(r.updated),
+    isDeleted: (r) => r.deleted === true,
+    list: (ctx, params) => listPages(ctx, base, params) as AsyncIterable<Page<R>>,
+    get: (ctx, recordId) => getOne(ctx, path(recordId), options.schema),
+  };
+  if (!options.writable) return definition;
+  return {
+    ...definition,
+    create: (ctx, data, writeOptions) => post(ctx, base, options.schema, data, writeOptions),
+    update: (ctx, recordId, changes, writeOptions) =>
+      post(ctx, path(recordId), options.schema, changes, writeOptions),
+  };
+}
+
+const isStripeRecord = <R>(schema: z.ZodType<R>) => schema as unknown as z.ZodType<R & StripeRecord>;
+
+/** Customers: full CRUD; a deleted customer reads back as `{ id, deleted: true }` (isDeleted). */
+const customer: EntityDefinition<StripeRecord> = {
+  ...resource({ path: 'customers', schema: isStripeRecord(customerSchema), writable: true }),
+  async delete(ctx, id) {
+    await ctx.http.request({
+      method: 'DELETE',
+      path: `/v1/customers/${encodeURIComponent(id)}`,
+      signal: ctx.signal,
+    });
+  },
+};
+
+/** Products: deleted when Stripe allows it; a product with prices cannot be, so it is archived (`active=false`). */
+const product: EntityDefinition<StripeRecord> = {
+  ...resource({ path: 'products', schema: isStripeRecord(productSchema), writable: true }),
+  async delete(ctx, id, options) {
+    const path = `/v1/products/${encodeURIComponent(id)}`;
+    try {
+      await ctx.http.request({ method: 'DELETE', path, signal: ctx.signal });
+    } catch (error) {
+      if (isNotFoundError(error)) return;
+      if (!(isProviderError(error) && error.status === 400)) throw error;
+      await post(ctx, path, productSchema, { active: false }, options);
+    }
+  },
+};
+
+/** Prices cannot be deleted at Stripe: `delete` deactivates (`active=false`). */
+const price: EntityDefinition<StripeRecord> = {
+  ...resource({ path: 'prices', schema: isStripeRecord(priceSchema), writable: true }),
+  async delete(ctx, id, options) {
+    await post(ctx, `/v1/prices/${encodeURIComponent(id)}`, priceSchema, { active: false }, options);
+  },
+};
+
+/**
+ * Invoices: drafts are deleted, open (or uncollectible) ones voided, void ones left alone; a
+ * paid invoice cannot be undone and the delete fails with Stripe's own error.
+ */
+const invoice: EntityDefinition<StripeRecord> = {
+  ...resource({ path: 'invoices', schema: isStripeRecord(invoiceSchema), writable: true }),
+  async delete(ctx, id, options) {
+    const path = `/v1/invoices/${encodeURIComponent(id)}`;
+    const current = await getOne(ctx, path, invoiceSchema);
+    if (current === null || current.deleted === true || current.status === 'void') return;
+    if (current.status === 'draft') {
+      await ctx.http.request({ method: 'DELETE', path, signal: ctx.signal });
+      return;
+    }
+    await post(ctx, `${path}/void`, invoiceSchema, {}, options);
+  },
+};
+
+/** Every entity the connector syncs, keyed by the name used in sync configs. */
+export const stripeEntities = {
+  customer,
+  product,
+  price,
+  invoice,
+  payment_intent: resource({ path: 'payment_intents', schema: isStripeRecord(paymentIntentSchema) }),
+  charge: resource({ path: 'charges', schema: isStripeRecord(chargeSchema) }),
+  refund: resource({ path: 'refunds', schema: isStripeRecord(refundSchema) }),
+  balance_transaction: resource({
+    path: 'balance_transactions',
+    schema: isStripeRecord(balanceTransactionSchema),
+  }),
+  payout: resource({ path: 'payouts', schema: isStripeRecord(payoutSchema) }),
+} as const;
+
+/** Stripe `object` names → entity names (they coincide; kept explicit for the change feed). */
+export const OBJECT_TO_ENTITY: Readonly<Record<string, keyof typeof stripeEntities>> = {
+  customer: 'customer',
+  product: 'product',
+  price: 'price',
+  invoice: 'invoice',
+  payment_intent: 'payment_intent',
+  charge: 'charge',
+  refund: 'refund',
+  balance_transaction: 'balance_transaction',
+  payout: 'payout',
+};
