@@ -162,3 +162,23 @@ describe('stripe() entities against the fake', () => {
     await expect(connector.test?.(bad)).rejects.toMatchObject({ name: 'AuthError' });
   });
 });
+
+describe('stripe() invoices with many lines', () => {
+  it('reads lines beyond the 10 Stripe embeds, in list and get', async () => {
+    const [inv] = fake.seed.invoices(1, { lines: 25, status: 'draft' });
+    const raw = await ctx.http.request<{ lines: { data: unknown[]; has_more: boolean } }>({
+      method: 'GET',
+      path: `/v1/invoices/${inv?.id}`,
+    });
+    expect(raw.data.lines).toMatchObject({ has_more: true });
+    expect(raw.data.lines.data).toHaveLength(10);
+    const got = await entity('invoice').get?.(ctx, inv?.id as string);
+    expect(got.lines.data).toHaveLength(25);
+    expect(new Set(got.lines.data.map((l: { id: string }) => l.id)).size).toBe(25);
+    expect(got.lines.has_more).toBe(false);
+    const pages = await collect(entity('invoice').list(ctx, { cursor: null, since: null, filter: null }));
+    expect(pages[0]?.records[0].lines.data.map((l: { description: string }) => l.description)).toEqual(
+      Array.from({ length: 25 }, (_, i) => `Line ${i + 1}`),
+    );
+  });
+});

@@ -172,12 +172,64 @@ const price: EntityDefinition<StripeRecord> = {
   },
 };
 
+type Lines = { object: 'list'; data: { id: string }[]; has_more: boolean; url?: string };
+
 /**
- * Invoices: drafts are deleted, open (or uncollectible) ones voided, void ones left alone; a
- * paid invoice cannot be undone and the delete fails with Stripe's own error.
+ * Stripe embeds only the first 10 lines of an invoice (`lines.has_more`); this reads the rest
+ * from `/v1/invoices/:id/lines`, so a synced invoice never silently misses lines.
+ */
+export async function completeInvoiceLines<R extends StripeRecord>(
+  ctx: ConnectorContext,
+  invoice: R,
+): Promise<R> {
+  const lines = invoice.lines as Lines | undefined;
+  if (!lines?.has_more || invoice.deleted === true) return invoice;
+  const data = [...lines.data];
+  for await (const page of listPages(ctx, `/v1/invoices/${encodeURIComponent(invoice.id)}/lines`, {
+    cursor: data.at(-1)?.id ?? null,
+    since: null,
+    filter: null,
+  })) {
+    data.push(...(page.records as { id: string }[]));
+  }
+  return { ...invoice, lines: { ...lines, data, has_more: false } };
+}
+
+async function* withCompleteLines(
+  ctx: ConnectorContext,
+  pages: AsyncIterable<Page<StripeRecord>>,
+): AsyncIterable<Page<StripeRecord>> {
+  for await (const page of pages) {
+    const records: StripeRecord[] = [];
+    for (const record of page.records) records.push(await completeInvoiceLines(ctx, record));
+    yield { ...page, records };
+  }
+}
+
+const invoiceBase = resource({ path: 'invoices', schema: isStripeRecord(invoiceSchema), writable: true });
+
+/**
+ * Invoices, with every line (beyond Stripe's embedded 10). Drafts are deleted, open (or
+ * uncollectible) ones voided, void ones left alone; a paid invoice cannot be undone and the
+ * delete fails with Stripe's own error.
  */
 const invoice: EntityDefinition<StripeRecord> = {
-  ...resource({ path: 'invoices', schema: isStripeRecord(invoiceSchema), writable: true }),
+  ...invoiceBase,
+  list: (ctx, params) => withCompleteLines(ctx, invoiceBase.list(ctx, params)),
+  get: async (ctx, id) => {
+    const found = await invoiceBase.get?.(ctx, id);
+    return found ? completeInvoiceLines(ctx, found) : null;
+  },
+  create: async (ctx, data, options) =>
+    completeInvoiceLines(
+      ctx,
+      await (invoiceBase.create as NonNullable<typeof invoiceBase.create>)(ctx, data, options),
+    ),
+  update: async (ctx, id, changes, options) =>
+    completeInvoiceLines(
+      ctx,
+      await (invoiceBase.update as NonNullable<typeof invoiceBase.update>)(ctx, id, changes, options),
+    ),
   async delete(ctx, id, options) {
     const path = `/v1/invoices/${encodeURIComponent(id)}`;
     const current = await getOne(ctx, path, invoiceSchema);

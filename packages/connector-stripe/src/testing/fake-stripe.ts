@@ -13,6 +13,7 @@ import {
   collection,
   compareNewestFirst,
   createAccountState,
+  render,
   type StripeObject,
 } from './state.js';
 import {
@@ -191,7 +192,7 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripe {
           ...(accountId ? { account: accountId } : {}),
           api_version: apiVersion,
           created: now(),
-          data: { object: clone(object), ...(previous ? { previous_attributes: clone(previous) } : {}) },
+          data: { object: render(object), ...(previous ? { previous_attributes: clone(previous) } : {}) },
           livemode,
           pending_webhooks: 1,
           request: request,

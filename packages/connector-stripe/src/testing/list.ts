@@ -1,6 +1,6 @@
 import { invalidRequest, resourceMissing } from './errors.js';
 import type { FormParams, FormValue } from './form.js';
-import { clone, compareNewestFirst, isPlainObject, type StripeObject } from './state.js';
+import { compareNewestFirst, isPlainObject, render, type StripeObject } from './state.js';
 
 /** Params every list endpoint takes. */
 export const LIST_PARAMS = ['limit', 'starting_after', 'ending_before', 'created', 'expand'];
@@ -81,5 +81,5 @@ export function paginate(
     page = older.slice(0, limit);
     hasMore = older.length > limit;
   }
-  return { object: 'list', data: page.map(clone), has_more: hasMore, url };
+  return { object: 'list', data: page.map(render), has_more: hasMore, url };
 }

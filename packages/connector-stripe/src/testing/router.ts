@@ -10,7 +10,14 @@ import { invoiceItems, invoices } from './resources/invoices.js';
 import { balanceTransactions, charges, paymentIntents, payouts, refunds } from './resources/payments.js';
 import { prices } from './resources/prices.js';
 import { products } from './resources/products.js';
-import { type AccountState, clone, collection, previousAttributes, type StripeObject } from './state.js';
+import {
+  type AccountState,
+  clone,
+  collection,
+  previousAttributes,
+  render,
+  type StripeObject,
+} from './state.js';
 
 /** Every resource the fake serves, by URL path. */
 export const RESOURCES: ReadonlyMap<string, ResourceSpec> = new Map(
@@ -106,7 +113,7 @@ export function route(
       const created = spec.create(ctx, params);
       ctx.put(spec.path, created);
       ctx.emit(`${spec.object}.created`, created);
-      return respond(clone(created));
+      return respond(render(created));
     }
     throw notFound(method, path);
   }
@@ -115,7 +122,7 @@ export function route(
   if (sub !== undefined) {
     if (!current) throw resourceMissing(spec.object, id);
     const action = spec.actions?.[sub];
-    if (method === 'POST' && action) return respond(clone(action(ctx, current, params)));
+    if (method === 'POST' && action) return respond(render(action(ctx, current, params)));
     const subList = spec.subLists?.[sub];
     if (method === 'GET' && subList) {
       checkAllowed(params, LIST_PARAMS);
@@ -140,7 +147,7 @@ export function route(
 
   if (method === 'GET') {
     checkAllowed(params, []);
-    if (current) return respond(clone(current));
+    if (current) return respond(render(current));
     const tomb = ctx.account.tombstones.get(id);
     if (tomb && spec.path === 'customers') return respond(clone(tomb.stub));
     throw resourceMissing(spec.object, id);
@@ -151,7 +158,7 @@ export function route(
     ctx.put(spec.path, next);
     const previous = previousAttributes(current, next);
     if (Object.keys(previous).length > 0) ctx.emit(`${spec.object}.updated`, next, previous);
-    return respond(clone(next));
+    return respond(render(next));
   }
   if (method === 'DELETE' && spec.remove) {
     checkAllowed(params, []);

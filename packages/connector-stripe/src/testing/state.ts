@@ -65,3 +65,20 @@ export function previousAttributes(
   }
   return out;
 }
+
+/** How many invoice lines Stripe embeds in an invoice; the rest are read from `/v1/invoices/:id/lines`. */
+export const EMBEDDED_LINES = 10;
+
+/**
+ * A stored object as Stripe renders it: a copy, with an invoice's embedded `lines` cut to the
+ * first 10 (`has_more` set), as Stripe does in responses and event payloads.
+ */
+export function render(object: StripeObject): StripeObject {
+  const copy = clone(object);
+  const lines = copy.lines as { object?: string; data?: unknown[]; has_more?: boolean } | undefined;
+  if (copy.object === 'invoice' && lines?.object === 'list' && Array.isArray(lines.data)) {
+    lines.has_more = lines.data.length > EMBEDDED_LINES;
+    lines.data = lines.data.slice(0, EMBEDDED_LINES);
+  }
+  return copy;
+}
