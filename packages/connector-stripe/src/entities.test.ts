@@ -46,15 +46,19 @@ describe('stripe() entities against the fake', () => {
     }
   });
 
-  it('lists only records created since a date, and passes the sync filter as list params', async () => {
+  it('ignores since for mutable objects, windows it for balance transactions, and passes the sync filter', async () => {
     const seeded = fake.seed.customers(10, { spacingSeconds: 3600 });
     const since = new Date((seeded[7]?.created as number) * 1000);
-    const pages = await collect(entity('customer').list(ctx, { cursor: null, since, filter: null }));
-    expect(pages.flatMap((p) => p.records.map((r: { id: string }) => r.id))).toEqual([
-      seeded[9]?.id,
-      seeded[8]?.id,
-      seeded[7]?.id,
-    ]);
+    const customers = await collect(entity('customer').list(ctx, { cursor: null, since, filter: null }));
+    // An old customer may have been edited after `since`: Stripe cannot filter by update time.
+    expect(customers.flatMap((p) => p.records)).toHaveLength(10);
+    fake.seed.payouts(3, { spacingSeconds: 10 * 86_400 });
+    const txnSince = new Date(fake.now().getTime() - 5 * 86_400_000);
+    const txns = await collect(
+      entity('balance_transaction').list(ctx, { cursor: null, since: txnSince, filter: null }),
+    );
+    // 14-day look-back: the payouts of now and now-10d, not the one of now-20d.
+    expect(txns.flatMap((p) => p.records)).toHaveLength(2);
     const byEmail = await collect(
       entity('customer').list(ctx, {
         cursor: null,
@@ -94,6 +98,7 @@ describe('stripe() entities against the fake', () => {
     expect((await customer.get?.(ctx, created.id))?.metadata).toEqual({ tier: 'gold' });
 
     await customer.delete?.(ctx, created.id, { idempotencyKey: 'sb-delete-1' });
+    await customer.delete?.(ctx, created.id, { idempotencyKey: 'sb-delete-1' }); // a retry is harmless
     const stub = await customer.get?.(ctx, created.id);
     expect(stub).toEqual({ id: created.id, object: 'customer', deleted: true });
     expect(customer.isDeleted?.(stub)).toBe(true);

@@ -27,6 +27,9 @@ import {
 /** Stripe's largest page. */
 export const PAGE_SIZE = 100;
 
+/** Balance transactions move from `pending` to `available` within days: incremental lists look back 14 days. */
+export const BALANCE_SETTLEMENT_WINDOW_MS = 14 * 86_400_000;
+
 type StripeRecord = { id: string; [key: string]: unknown };
 
 const pageSchema = listSchema(z.unknown());
@@ -48,7 +51,9 @@ function listQuery(
 /**
  * Streams `GET /v1/<resource>?limit=100&starting_after=<last id>` to the end. Each page's cursor
  * is its last id, so a list resumes exactly after the last committed page. Records are handed on
- * as Stripe sent them; the engine validates each with the entity's schema.
+ * as Stripe sent them; the engine validates each with the entity's schema. `since` becomes
+ * `created[gte]`: callers pass it only where creation time bounds what changed (see
+ * `createdWindow`); Stripe has no "updated since" filter.
  */
 export async function* listPages(
   ctx: ConnectorContext,
@@ -110,6 +115,13 @@ interface ResourceOptions<R> {
   readonly path: string;
   readonly schema: z.ZodType<R>;
   readonly writable?: boolean;
+  /**
+   * How far before `since` an incremental list must look back, for objects that only change for
+   * a while after creation (balance transactions settle within days). Absent: Stripe objects can
+   * change at any time and have no "updated since" filter, so `since` is ignored and the list is
+   * complete; the Events API change feed is the incremental path.
+   */
+  readonly createdWindowMs?: number;
 }
 
 /** Read (and optionally create/update) operations shared by every Stripe resource. */
@@ -123,7 +135,11 @@ function resource<R extends StripeRecord>(options: ResourceOptions<R>): EntityDe
     // Stripe objects carry no modification time except products' `updated`; events give versions.
     updatedAt: (r) => seconds(r.updated),
     isDeleted: (r) => r.deleted === true,
-    list: (ctx, params) => listPages(ctx, base, params) as AsyncIterable<Page<R>>,
+    list: (ctx, params) => {
+      const window = options.createdWindowMs;
+      const since = window !== undefined && params.since ? new Date(params.since.getTime() - window) : null;
+      return listPages(ctx, base, { ...params, since }) as AsyncIterable<Page<R>>;
+    },
     get: (ctx, recordId) => getOne(ctx, path(recordId), options.schema),
   };
   if (!options.writable) return definition;
@@ -141,11 +157,16 @@ const isStripeRecord = <R>(schema: z.ZodType<R>) => schema as unknown as z.ZodTy
 const customer: EntityDefinition<StripeRecord> = {
   ...resource({ path: 'customers', schema: isStripeRecord(customerSchema), writable: true }),
   async delete(ctx, id) {
-    await ctx.http.request({
-      method: 'DELETE',
-      path: `/v1/customers/${encodeURIComponent(id)}`,
-      signal: ctx.signal,
-    });
+    try {
+      await ctx.http.request({
+        method: 'DELETE',
+        path: `/v1/customers/${encodeURIComponent(id)}`,
+        signal: ctx.signal,
+      });
+    } catch (error) {
+      // Already gone (a retry after a crash): the delete has happened.
+      if (!isNotFoundError(error)) throw error;
+    }
   },
 };
 
@@ -254,6 +275,7 @@ export const stripeEntities = {
   balance_transaction: resource({
     path: 'balance_transactions',
     schema: isStripeRecord(balanceTransactionSchema),
+    createdWindowMs: BALANCE_SETTLEMENT_WINDOW_MS,
   }),
   payout: resource({ path: 'payouts', schema: isStripeRecord(payoutSchema) }),
 } as const;

@@ -10,7 +10,14 @@ export {
   eventToChanges,
   stripeChanges,
 } from './changes.js';
-export { listPages, OBJECT_TO_ENTITY, PAGE_SIZE, stripeEntities } from './entities.js';
+export {
+  BALANCE_SETTLEMENT_WINDOW_MS,
+  completeInvoiceLines,
+  listPages,
+  OBJECT_TO_ENTITY,
+  PAGE_SIZE,
+  stripeEntities,
+} from './entities.js';
 export { encodeStripeForm, type StripeParamValue } from './form-encoding.js';
 export { mapStripeError, redactKeys } from './map-error.js';
 export {
