@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { type LoopbackServer, serveFetchHandler } from '@syncbridge/testing/fakes';
 import type { FakeContext } from './context.js';
-import { errorResponse, invalidRequest, maskKey, type StripeErrorType, StripeHttpError } from './errors.js';
+import { errorResponse, resourceMissing, StripeHttpError } from './errors.js';
 import { EVENT_RETENTION_SECONDS, pruneEvents } from './events.js';
-import { FormConflictError, type FormParams, parseStripeForm } from './form.js';
+import { createFailureQueue, type InjectedFailure } from './failures.js';
+import { pruneIdempotencyKeys, runIdempotent } from './idempotency.js';
 import { createIdGenerator } from './ids.js';
+import { authenticate, connectAccountOf, createRateLimiter, readParams } from './request-checks.js';
 import { lookupAny, route } from './router.js';
 import { createSeeder, type FakeStripeSeeder } from './seed.js';
 import {
@@ -35,20 +37,6 @@ export interface FakeStripeOptions {
   readonly now?: Date | number | (() => Date | number);
   /** Answers 429 beyond this many requests per fake-clock second, per key. */
   readonly rateLimit?: { readonly perSecond: number };
-}
-
-/** An error the fake answers instead of handling the next request(s). */
-export interface InjectedFailure {
-  readonly status: number;
-  readonly type?: StripeErrorType;
-  readonly code?: string;
-  readonly message?: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Sets `Stripe-Should-Retry`. Default: `true` for 409 (lock_timeout), absent otherwise. */
-  readonly shouldRetry?: boolean;
-  /** Only requests whose path starts with this are failed. */
-  readonly path?: string;
-  readonly method?: string;
 }
 
 /** One request the fake received, for assertions. */
@@ -92,35 +80,8 @@ export interface FakeStripeState {
   account(accountId?: string): AccountState;
 }
 
-const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
-
 function toMs(value: Date | number): number {
   return value instanceof Date ? value.getTime() : value;
-}
-
-function apiKeyOf(header: string | null): string | undefined {
-  if (!header) return undefined;
-  const [scheme, value = ''] = header.split(/\s+/, 2);
-  if (scheme?.toLowerCase() === 'bearer') return value;
-  if (scheme?.toLowerCase() === 'basic') {
-    const decoded = Buffer.from(value, 'base64').toString('utf8');
-    return decoded.slice(0, decoded.indexOf(':') < 0 ? undefined : decoded.indexOf(':'));
-  }
-  return undefined;
-}
-
-function fingerprint(params: FormParams): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sort)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
-          )
-        : v;
-  return JSON.stringify(sort(params));
 }
 
 /**
@@ -147,9 +108,9 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripe {
   const newId = createIdGenerator();
   const accounts = new Map<string, AccountState>();
   const undelivered = new Set<string>();
-  const failures: { remaining: number; failure: InjectedFailure }[] = [];
+  const failures = createFailureQueue();
   const requests: RecordedRequest[] = [];
-  const rateWindow = { second: -1, counts: new Map<string, number>() };
+  const rateLimit = createRateLimiter(options.rateLimit?.perSecond);
 
   const accountState = (accountId = ''): AccountState => {
     let a = accounts.get(accountId);
@@ -178,7 +139,7 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripe {
       get: (resource, id) => collection(account, resource).get(id),
       require(resource, objectName, id, param = 'id') {
         const found = collection(account, resource).get(id);
-        if (!found) throw invalidRequestMissing(objectName, id, param);
+        if (!found) throw resourceMissing(objectName, id, param);
         return found;
       },
       put: (resource, object) => {
@@ -204,213 +165,37 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripe {
     };
   };
 
-  const takeFailure = (method: string, path: string): InjectedFailure | undefined => {
-    const i = failures.findIndex(
-      (f) =>
-        (!f.failure.path || path.startsWith(f.failure.path)) &&
-        (!f.failure.method || f.failure.method === method),
-    );
-    if (i < 0) return undefined;
-    const entry = failures[i] as (typeof failures)[number];
-    entry.remaining -= 1;
-    if (entry.remaining <= 0) failures.splice(i, 1);
-    return entry.failure;
-  };
-
-  const injectFailure = (method: string, path: string): void => {
-    const failure = takeFailure(method, path);
-    if (failure) {
-      const retry = failure.shouldRetry ?? (failure.status === 409 ? true : undefined);
-      const status = failure.status;
-      throw new StripeHttpError(
-        status,
-        {
-          type: failure.type ?? (status >= 500 ? 'api_error' : 'invalid_request_error'),
-          message:
-            failure.message ??
-            (status === 429
-              ? 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.'
-              : status === 409
-                ? 'This object cannot be accessed right now because another API request or Stripe process is currently accessing it. If you see this error intermittently, retry the request.'
-                : 'An unknown error occurred'),
-          ...(failure.code
-            ? { code: failure.code }
-            : status === 429
-              ? { code: 'rate_limit' }
-              : status === 409
-                ? { code: 'lock_timeout' }
-                : {}),
-        },
-        { ...(retry === undefined ? {} : { 'stripe-should-retry': String(retry) }), ...failure.headers },
-      );
-    }
-  };
-
-  async function process(
-    request: Request,
-    headers: Headers,
-  ): Promise<{ response: Response; store: boolean }> {
+  async function process(request: Request, headers: Headers): Promise<Response> {
     const url = new URL(request.url);
     const method = request.method.toUpperCase();
     const path = url.pathname;
-
-    const key = apiKeyOf(request.headers.get('authorization'));
-    if (!key) {
-      throw new StripeHttpError(401, {
-        type: 'invalid_request_error',
-        message:
-          "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
-      });
-    }
-    if (!apiKeys.includes(key)) {
-      throw new StripeHttpError(401, {
-        type: 'invalid_request_error',
-        message: `Invalid API Key provided: ${maskKey(key)}`,
-      });
-    }
-    const version = request.headers.get('stripe-version');
-    if (version !== null && !/^\d{4}-\d{2}-\d{2}(\.[a-z_]+)?$/.test(version)) {
-      throw invalidRequest(`Invalid Stripe API version: ${version}`);
-    }
-    const accountId = request.headers.get('stripe-account') ?? undefined;
-    if (accountId !== undefined) {
-      if (!/^acct_[A-Za-z0-9]+$/.test(accountId)) {
-        throw new StripeHttpError(403, {
-          type: 'invalid_request_error',
-          message: `The provided key does not have access to account '${accountId}' (or that account does not exist). Application access may have been revoked.`,
-        });
-      }
-      headers.set('stripe-account', accountId);
-    }
-
-    if (options.rateLimit) {
-      const second = nowSeconds();
-      if (rateWindow.second !== second) {
-        rateWindow.second = second;
-        rateWindow.counts.clear();
-      }
-      const count = (rateWindow.counts.get(key) ?? 0) + 1;
-      rateWindow.counts.set(key, count);
-      if (count > options.rateLimit.perSecond) {
-        throw invalidRequest(
-          'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
-          { code: 'rate_limit', status: 429 },
-        );
-      }
-    }
-
-    let params: FormParams;
-    try {
-      if (method === 'POST') {
-        const type = request.headers.get('content-type') ?? '';
-        const body = await request.text();
-        if (body !== '' && !type.startsWith('application/x-www-form-urlencoded')) {
-          throw invalidRequest(
-            `Invalid request: unsupported Content-Type ${type}. If error persists and you need assistance, please contact support@stripe.com.`,
-          );
-        }
-        params = parseStripeForm(body);
-      } else {
-        params = parseStripeForm(url.search.slice(1));
-      }
-    } catch (error) {
-      if (error instanceof FormConflictError) throw invalidRequest(error.message, { param: error.param });
-      throw error;
-    }
-
-    const livemode = key.includes('_live_');
+    const key = authenticate(request, apiKeys);
+    const accountId = connectAccountOf(request, headers);
+    rateLimit(key, nowSeconds());
+    const params = await readParams(request, url, method);
     const idempotencyKey = method === 'POST' ? request.headers.get('idempotency-key') : null;
-    const account = accountState(accountId);
     const requestId = headers.get('request-id') as string;
     const run = (): Response => {
       // An injected failure stands for the endpoint failing while it ran (a 500 is saved under the key).
-      injectFailure(method, path);
-      const ctx = makeContext(accountId, livemode, { id: requestId, idempotency_key: idempotencyKey });
+      failures.throwIfDue(method, path);
+      const ctx = makeContext(accountId, key.includes('_live_'), {
+        id: requestId,
+        idempotency_key: idempotencyKey,
+      });
       const result = route(ctx, method, path, params, undelivered);
       return new Response(JSON.stringify(result.body, null, 2), { status: result.status, headers });
     };
-    if (!idempotencyKey) return { response: run(), store: false };
-
-    if (idempotencyKey.length > 255) {
-      throw invalidRequest('Idempotency keys can be at most 255 characters long.', {
-        param: 'Idempotency-Key',
-      });
-    }
-    headers.set('idempotency-key', idempotencyKey);
-    const print = fingerprint(params);
-    const existing = account.idempotency.get(idempotencyKey);
-    if (existing) {
-      if (!existing.response) {
-        throw new StripeHttpError(409, {
-          type: 'idempotency_error',
-          message: `There is currently another in-progress request using this idempotent key (that probably means you submitted twice, and the other request is still going through): ${idempotencyKey}. Please try again later.`,
-        });
-      }
-      if (existing.method !== method || existing.path !== path) {
-        throw new StripeHttpError(400, {
-          type: 'idempotency_error',
-          message: `Keys for idempotent requests can only be used for the same endpoint they were first used for ('${existing.path}' vs '${path}'). Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
-        });
-      }
-      if (existing.fingerprint !== print) {
-        throw new StripeHttpError(400, {
-          type: 'idempotency_error',
-          message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
-        });
-      }
-      const replay = new Headers(existing.response.headers);
-      replay.set('request-id', requestId);
-      replay.set('idempotent-replayed', 'true');
-      replay.set('original-request', existing.requestId);
-      return {
-        response: new Response(existing.response.body, { status: existing.response.status, headers: replay }),
-        store: false,
-      };
-    }
-    const record = { method, path, fingerprint: print, createdAt: nowSeconds(), requestId };
-    account.idempotency.set(idempotencyKey, record);
-    try {
-      const response = run();
-      await saveIdempotent(record, response);
-      return { response, store: false };
-    } catch (error) {
-      // Stripe saves the result once the endpoint started executing (also a 402 or a 500);
-      // a request rejected in validation saves nothing and the key stays free.
-      const saved = error instanceof StripeHttpError && (error.status === 402 || error.status >= 500);
-      if (saved) {
-        const response = errorResponse(error, new Headers(headers));
-        await saveIdempotent(record, response);
-        return { response, store: false };
-      }
-      account.idempotency.delete(idempotencyKey);
-      throw error;
-    }
-  }
-
-  async function saveIdempotent(
-    record: {
-      method: string;
-      path: string;
-      fingerprint: string;
-      createdAt: number;
-      requestId: string;
-      response?: unknown;
-    },
-    response: Response,
-  ): Promise<void> {
-    const body = await response.clone().text();
-    const headerList: [string, string][] = [];
-    response.headers.forEach((value, name) => {
-      headerList.push([name, value]);
-    });
-    record.response = { status: response.status, body, headers: headerList };
-  }
-
-  function invalidRequestMissing(objectName: string, id: string, param: string) {
-    return invalidRequest(`No such ${objectName.replace(/_/g, '')}: '${id}'`, {
-      code: 'resource_missing',
-      param,
-      status: param === 'id' ? 404 : 400,
+    if (!idempotencyKey) return run();
+    return runIdempotent({
+      account: accountState(accountId),
+      key: idempotencyKey,
+      method,
+      path,
+      params,
+      requestId,
+      headers,
+      nowSeconds: nowSeconds(),
+      run,
     });
   }
 
@@ -418,9 +203,7 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripe {
     const now = nowSeconds();
     for (const account of accounts.values()) {
       pruneEvents(account, now);
-      for (const [k, record] of account.idempotency) {
-        if (record.createdAt < now - IDEMPOTENCY_TTL_SECONDS) account.idempotency.delete(k);
-      }
+      pruneIdempotencyKeys(account, now);
     }
   }
 
@@ -435,7 +218,7 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripe {
     const bodyText = request.method === 'GET' ? '' : await request.clone().text();
     let response: Response;
     try {
-      response = (await process(request, headers)).response;
+      response = await process(request, headers);
     } catch (error) {
       if (!(error instanceof StripeHttpError)) throw error;
       response = errorResponse(error, headers);
@@ -468,9 +251,7 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripe {
       if (!(ms >= 0)) throw new Error('advance(ms): ms must be a non-negative number');
       offset += ms;
     },
-    failNext(n, failure) {
-      if (n > 0) failures.push({ remaining: n, failure });
-    },
+    failNext: (n, failure) => failures.push(n, failure),
     seed: createSeeder(
       (accountId, settings) =>
         makeContext(
@@ -511,4 +292,4 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripe {
   return fake;
 }
 
-export { EVENT_RETENTION_SECONDS };
+export { EVENT_RETENTION_SECONDS, type InjectedFailure };

@@ -5,9 +5,11 @@ import { applyExpand, expandPaths } from './expand.js';
 import type { FormParams } from './form.js';
 import { LIST_PARAMS, paginate } from './list.js';
 import { checkAllowed } from './params.js';
+import { balanceTransactions, payouts, refunds } from './resources/balance.js';
 import { customers } from './resources/customers.js';
-import { invoiceItems, invoices } from './resources/invoices.js';
-import { balanceTransactions, charges, paymentIntents, payouts, refunds } from './resources/payments.js';
+import { invoiceItems } from './resources/invoice-items.js';
+import { invoices } from './resources/invoices.js';
+import { charges, paymentIntents } from './resources/payments.js';
 import { prices } from './resources/prices.js';
 import { products } from './resources/products.js';
 import {
