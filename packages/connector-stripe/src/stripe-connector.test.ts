@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeStripeForm } from './form-encoding.js';
 import { stripeCustomerMappings, stripeInvoiceMappings, stripePaymentMappings } from './mappings.js';
 import { STRIPE_API_VERSION, stripe, stripeCredentialsSchema } from './stripe-connector.js';
-import { parseStripeForm } from './testing/index.js';
+import { collect, testContext } from './test-support/fetch-http-client.js';
+import { createFakeStripe, parseStripeForm } from './testing/index.js';
 
 describe('stripe()', () => {
   it('declares a payments connector with a pinned Stripe-Version and optional Stripe-Account', () => {
@@ -91,5 +92,25 @@ describe('stripe()', () => {
       expect(m.local.length).toBeGreaterThan(0);
     }
     expect(stripeCustomerMappings.find((m) => m.required)?.remote).toBe('$.name');
+  });
+
+  it('talks to any base URL, such as the fake on loopback, with Stripe-Account from the options', async () => {
+    const fake = createFakeStripe({ apiKeys: ['sk_test_loop'] });
+    fake.seed.customers(3, { account: 'acct_1Loop' });
+    const server = await fake.listen();
+    try {
+      const c = stripe({ baseUrl: server.url, account: 'acct_1Loop' });
+      const pages = await collect(
+        c.entities.customer!.list(testContext(c, 'sk_test_loop'), {
+          cursor: null,
+          since: null,
+          filter: null,
+        }),
+      );
+      expect(pages.flatMap((p) => p.records)).toHaveLength(3);
+      expect(fake.requests.at(-1)?.headers['stripe-account']).toBe('acct_1Loop');
+    } finally {
+      await server.close();
+    }
   });
 });

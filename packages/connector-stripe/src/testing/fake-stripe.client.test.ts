@@ -184,6 +184,29 @@ describe('fake Stripe through the official stripe-node client', () => {
     expect(second.attempts).toBe(0);
   });
 
+  it('pages events by type and keeps a Connect account apart (stripeAccount option)', async () => {
+    const connected = await stripe.customers.create(
+      { name: 'On connect' },
+      { stripeAccount: 'acct_1Oracle' },
+    );
+    const platform = await stripe.customers.list({ limit: 100 }, {});
+    expect(platform.data.map((c) => c.id)).not.toContain(connected.id);
+    const there = await stripe.customers.list({}, { stripeAccount: 'acct_1Oracle' });
+    expect(there.data.map((c) => c.id)).toEqual([connected.id]);
+    const types = new Set<string>();
+    for await (const event of stripe.events.list({ types: ['customer.*', 'invoice.*'], limit: 3 }))
+      types.add(event.type);
+    expect([...types].every((t) => t.startsWith('customer.') || t.startsWith('invoice.'))).toBe(true);
+    expect(types.has('invoice.created')).toBe(true);
+    const connectEvents = await stripe.events.list(
+      { type: 'customer.created' },
+      { stripeAccount: 'acct_1Oracle' },
+    );
+    expect(connectEvents.data.map((e) => [e.account, (e.data.object as Stripe.Customer).id])).toEqual([
+      ['acct_1Oracle', connected.id],
+    ]);
+  });
+
   it('matches the documented signature vector and stripe-node’s own test header', () => {
     const payload = '{"id":"evt_1","object":"event"}';
     expect(signStripePayload(payload, 'whsec_test_secret', 1700000000)).toBe(
