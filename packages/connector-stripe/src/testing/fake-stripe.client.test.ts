@@ -1,3 +1,4 @@
+import { serveFetchHandler } from '@syncbridge/testing/fakes';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeStripe, type FakeStripe, signStripePayload } from './index.js';
@@ -205,6 +206,36 @@ describe('fake Stripe through the official stripe-node client', () => {
     expect(connectEvents.data.map((e) => [e.account, (e.data.object as Stripe.Customer).id])).toEqual([
       ['acct_1Oracle', connected.id],
     ]);
+  });
+
+  it('POSTs deliveries to a URL target, and keeps events pending while the endpoint fails', async () => {
+    const secret = 'whsec_url_target';
+    await stripe.products.create({ name: 'Delivered by URL' });
+    let status = 503;
+    const seen: string[] = [];
+    const receiver = await serveFetchHandler(async (request) => {
+      const body = await request.text();
+      const event = stripe.webhooks.constructEvent(
+        body,
+        request.headers.get('stripe-signature') as string,
+        secret,
+        300,
+        undefined,
+        fake.now().getTime(),
+      );
+      seen.push(`${request.method} ${request.headers.get('content-type')} ${event.type}`);
+      return new Response(null, { status });
+    });
+    try {
+      const failed = await fake.deliverWebhooks(`${receiver.url}/hooks/stripe`, { secret });
+      expect(failed.delivered).toEqual([]);
+      expect(seen.at(-1)).toBe('POST application/json; charset=utf-8 product.created');
+      status = 200;
+      const ok = await fake.deliverWebhooks(`${receiver.url}/hooks/stripe`, { secret });
+      expect(ok.delivered).toEqual(failed.failed);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('matches the documented signature vector and stripe-node’s own test header', () => {
