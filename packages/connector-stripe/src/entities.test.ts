@@ -106,6 +106,34 @@ describe('stripe() entities against the fake', () => {
     expect(await customer.get?.(ctx, 'cus_doesnotexist')).toBeNull();
   });
 
+  it('completes a sparse nested change, since Stripe replaces nested hashes as a whole', async () => {
+    const [seeded] = fake.seed.customers(1);
+    const before = seeded?.address as Record<string, string>;
+    const updated = await entity('customer').update?.(
+      ctx,
+      seeded?.id as string,
+      {
+        address: { city: 'Lyon' },
+        shipping: { address: { postal_code: '69001' } },
+        metadata: { segment: 'vip' },
+      },
+      { idempotencyKey: 'k-nested' },
+    );
+    expect(updated.address).toEqual({ ...before, city: 'Lyon' });
+    expect(updated.shipping.name).toBe((seeded!.shipping as { name: string }).name);
+    expect(updated.shipping.address).toEqual({ ...before, postal_code: '69001' });
+    expect(updated.metadata).toMatchObject({ segment: 'vip', host_id: 'c_0' });
+    // Flat changes need no read first.
+    const before2 = fake.requests.length;
+    await entity('customer').update?.(
+      ctx,
+      seeded?.id as string,
+      { name: 'Flat' },
+      { idempotencyKey: 'k-flat' },
+    );
+    expect(fake.requests.slice(before2).map((r) => r.method)).toEqual(['POST']);
+  });
+
   it('deactivates prices instead of deleting, and archives a product that has prices', async () => {
     const [product] = fake.seed.products(1);
     const priceId = product?.default_price as string;

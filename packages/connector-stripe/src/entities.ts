@@ -107,6 +107,36 @@ async function getOne<R>(ctx: ConnectorContext, path: string, schema: z.ZodType<
   }
 }
 
+function isHash(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+function deepMerge(base: unknown, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = isHash(base) ? { ...base } : {};
+  for (const [k, v] of Object.entries(patch)) out[k] = isHash(v) ? deepMerge(out[k], v) : v;
+  return out;
+}
+
+/**
+ * Stripe replaces a nested hash (`address`, `shipping`, `invoice_settings`) as a whole on update:
+ * fields not sent are cleared. A sparse change such as `{ address: { city } }` is therefore
+ * completed from the current object first, so an update never silently erases the other fields.
+ * `metadata` is merged key by key by Stripe itself and is sent as is.
+ */
+export async function completeNestedChanges(
+  ctx: ConnectorContext,
+  path: string,
+  changes: JsonObject,
+): Promise<JsonObject> {
+  const nested = Object.keys(changes).filter((k) => k !== 'metadata' && isHash(changes[k]));
+  if (nested.length === 0) return changes;
+  const res = await ctx.http.request<Record<string, unknown>>({ method: 'GET', path, signal: ctx.signal });
+  const completed: JsonObject = { ...changes };
+  for (const key of nested)
+    completed[key] = deepMerge(res.data?.[key], changes[key] as Record<string, unknown>);
+  return completed;
+}
+
 function seconds(value: unknown): Date | undefined {
   return typeof value === 'number' ? new Date(value * 1000) : undefined;
 }
@@ -146,8 +176,14 @@ function resource<R extends StripeRecord>(options: ResourceOptions<R>): EntityDe
   return {
     ...definition,
     create: (ctx, data, writeOptions) => post(ctx, base, options.schema, data, writeOptions),
-    update: (ctx, recordId, changes, writeOptions) =>
-      post(ctx, path(recordId), options.schema, changes, writeOptions),
+    update: async (ctx, recordId, changes, writeOptions) =>
+      post(
+        ctx,
+        path(recordId),
+        options.schema,
+        await completeNestedChanges(ctx, path(recordId), changes),
+        writeOptions,
+      ),
   };
 }
 

@@ -13,6 +13,7 @@ export {
 export {
   BALANCE_SETTLEMENT_WINDOW_MS,
   completeInvoiceLines,
+  completeNestedChanges,
   listPages,
   OBJECT_TO_ENTITY,
   PAGE_SIZE,
