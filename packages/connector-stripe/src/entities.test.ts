@@ -106,6 +106,16 @@ describe('stripe() entities against the fake', () => {
     expect(await customer.get?.(ctx, 'cus_doesnotexist')).toBeNull();
   });
 
+  it('survives a lost response: the retry with the same key returns the object created the first time', async () => {
+    fake.dropNextResponse(1, { path: '/v1/customers', method: 'POST' });
+    const data = { name: 'Lost response', metadata: { host_id: 'c_lost' } };
+    await expect(entity('customer').create?.(ctx, data, { idempotencyKey: 'sb-lost' })).rejects.toThrow();
+    expect(fake.state.list('customers')).toHaveLength(1); // Stripe did create it
+    const retried = await entity('customer').create?.(ctx, data, { idempotencyKey: 'sb-lost' });
+    expect(fake.state.list('customers').map((c) => c.id)).toEqual([retried.id]);
+    expect(fake.requests.at(-1)?.status).toBe(200);
+  });
+
   it('completes a sparse nested change, since Stripe replaces nested hashes as a whole', async () => {
     const [seeded] = fake.seed.customers(1);
     const before = seeded?.address as Record<string, string>;

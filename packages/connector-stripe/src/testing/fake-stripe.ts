@@ -62,6 +62,12 @@ export interface FakeStripe {
   advance(ms: number): void;
   /** The next `n` matching requests fail with `failure` (Stripe's envelope and headers). */
   failNext(n: number, failure: InjectedFailure): void;
+  /**
+   * The next `n` matching requests are fully handled (objects created, idempotency saved) but
+   * their response is lost: a network error (msw: `Response.error()`; on loopback the server
+   * answers 500 instead). The crash-after-call scenario idempotency keys exist for.
+   */
+  dropNextResponse(n: number, match?: { path?: string; method?: string }): void;
   readonly seed: FakeStripeSeeder;
   readonly state: FakeStripeState;
   /** Every request received, oldest first. */
@@ -109,6 +115,7 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripe {
   const accounts = new Map<string, AccountState>();
   const undelivered = new Set<string>();
   const failures = createFailureQueue();
+  const drops: { remaining: number; path?: string; method?: string }[] = [];
   const requests: RecordedRequest[] = [];
   const rateLimit = createRateLimiter(options.rateLimit?.perSecond);
 
@@ -227,6 +234,15 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripe {
     request.headers.forEach((value, name) => {
       recorded[name] = value;
     });
+    const drop = drops.findIndex(
+      (d) => (!d.path || url.pathname.startsWith(d.path)) && (!d.method || d.method === request.method),
+    );
+    if (drop >= 0) {
+      const entry = drops[drop] as (typeof drops)[number];
+      entry.remaining -= 1;
+      if (entry.remaining <= 0) drops.splice(drop, 1);
+      response = Response.error();
+    }
     requests.push({
       method: request.method,
       path: url.pathname,
@@ -252,6 +268,9 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripe {
       offset += ms;
     },
     failNext: (n, failure) => failures.push(n, failure),
+    dropNextResponse(n, match = {}) {
+      if (n > 0) drops.push({ remaining: n, ...match });
+    },
     seed: createSeeder(
       (accountId, settings) =>
         makeContext(
