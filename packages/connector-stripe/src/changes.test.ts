@@ -1,7 +1,7 @@
 import type { ChangePage, Connector, ConnectorContext } from '@syncbridge/core';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { decodeEventCursor, encodeEventCursor } from './changes.js';
+import { decodeEventCursor, encodeEventCursor, stripeEventCursorNow } from './changes.js';
 import { stripe } from './stripe-connector.js';
 import { collect, testContext } from './test-support/fetch-http-client.js';
 import { createFakeStripe, type FakeStripe } from './testing/index.js';
@@ -28,11 +28,7 @@ async function feed(cursor: string | null, entities = ALL): Promise<ChangePage[]
   return collect(connector.changes?.(ctx, { cursor, entities }) as AsyncIterable<ChangePage>);
 }
 
-async function startCursor(): Promise<string> {
-  const [first] = await feed(null);
-  expect(first?.changes).toEqual([]);
-  return first?.cursor as string;
-}
+const startCursor = () => stripeEventCursorNow(ctx);
 
 const post = (path: string, form: string) =>
   fake.handle(
@@ -44,6 +40,31 @@ const post = (path: string, form: string) =>
   );
 
 describe('stripe() change feed over the Events API', () => {
+  it('replays every retained event oldest first from a null cursor, with flat memory paging', async () => {
+    fake.seed.customers(150, { events: true, spacingSeconds: 0 });
+    await post('/v1/products', 'name=Last');
+    const pages = await feed(null);
+    const changes = pages.flatMap((p) => p.changes);
+    expect(changes).toHaveLength(151);
+    expect(changes.map((c) => c.id).slice(0, 150)).toEqual(
+      fake.state
+        .list('customers')
+        .map((c) => c.id)
+        .reverse(),
+    );
+    expect(changes.at(-1)?.entity).toBe('product');
+    expect(decodeEventCursor(pages.at(-1)?.cursor as string).eventId).toBe(fake.state.events().at(-1)?.id);
+  });
+
+  it('answers a null cursor on an account without events with one empty page and a cursor', async () => {
+    const pages = await feed(null);
+    expect(pages).toHaveLength(1);
+    expect(pages[0]?.changes).toEqual([]);
+    await post('/v1/customers', 'name=After');
+    const next = (await feed(pages[0]?.cursor as string)).flatMap((p) => p.changes);
+    expect(next.map((c) => c.entity)).toEqual(['customer']);
+  });
+
   it('starts at the newest event and then yields later mutations oldest first', async () => {
     fake.seed.customers(3, { events: true });
     const cursor = await startCursor();

@@ -114,11 +114,55 @@ async function fetchEvents(ctx: ConnectorContext, query: Record<string, QueryVal
 }
 
 /**
- * Stripe's Events API as a change feed. Without a cursor it starts at the newest event (one empty
- * page carrying the starting cursor: take it before a full backfill). With one, it walks forward
- * with `ending_before=<last event id>`, oldest first, 100 per page, each page's cursor being its
- * newest event, and drops event ids it already yielded. A cursor older than 30 days, or whose
- * event Stripe no longer has, throws `SyncBridgeError` code `CURSOR_EXPIRED`.
+ * The feed's current position (the newest event), for hosts that want to skip history: take it
+ * before a full backfill and start `changes()` from it.
+ */
+export async function stripeEventCursorNow(
+  ctx: ConnectorContext,
+  now: () => number = Date.now,
+): Promise<string> {
+  const newest = (await fetchEvents(ctx, { limit: 1 })).data[0];
+  // No event yet: a time-only cursor, backed off for clock skew between us and Stripe (repeats are harmless).
+  return encodeEventCursor(
+    newest
+      ? { created: newest.created, eventId: newest.id }
+      : { created: Math.floor(now() / 1000) - CLOCK_SKEW_SECONDS, eventId: '' },
+  );
+}
+
+/** Seconds a time-only cursor backs off for clock differences between the host and Stripe. */
+const CLOCK_SKEW_SECONDS = 300;
+
+/**
+ * The oldest event (of `types`) created at or after `since`, found by paging newest-first to the
+ * end while keeping only the last page: flat memory, whatever the number of events.
+ */
+async function oldestEventSince(
+  ctx: ConnectorContext,
+  since: number,
+  typeQuery: Record<string, QueryValue>,
+): Promise<StripeEvent | undefined> {
+  let oldest: StripeEvent | undefined;
+  for (;;) {
+    ctx.signal.throwIfAborted();
+    const page = await fetchEvents(ctx, {
+      limit: 100,
+      ...(since > 0 ? { 'created[gte]': since } : {}),
+      ...typeQuery,
+      ...(oldest ? { starting_after: oldest.id } : {}),
+    });
+    oldest = page.data.at(-1) ?? oldest;
+    if (!page.has_more || page.data.length === 0) return oldest;
+  }
+}
+
+/**
+ * Stripe's Events API as a change feed, oldest first. With a cursor it walks forward with
+ * `ending_before=<last event id>`, 100 per page, each page's cursor being its newest event, and
+ * drops event ids it already yielded. Without one it replays every retained event (30 days): no
+ * change is lost however the engine sequences backfill and feed; use `stripeEventCursorNow` to
+ * skip history. A cursor older than 30 days, or whose event Stripe no longer has, throws
+ * `SyncBridgeError` code `CURSOR_EXPIRED`: re-backfill with a full sync.
  */
 export async function* stripeChanges(
   ctx: ConnectorContext,
@@ -129,42 +173,24 @@ export async function* stripeChanges(
   const types = typesFor(params.entities);
   if (types.length === 0) return;
   const typeQuery = { 'types[]': types };
-  if (params.cursor === null) {
-    const newest = await fetchEvents(ctx, { limit: 1 });
-    const first = newest.data[0];
-    const start = first
-      ? { created: first.created, eventId: first.id }
-      : { created: Math.floor(now() / 1000), eventId: '' };
-    yield { changes: [], cursor: encodeEventCursor(start) };
-    return;
-  }
-  let cursor = decodeEventCursor(params.cursor);
-  if (cursor.created * 1000 < now() - EVENT_RETENTION_MS) throw cursorExpired(cursor);
+  let cursor: EventCursor =
+    params.cursor === null ? { created: 0, eventId: '' } : decodeEventCursor(params.cursor);
+  if (params.cursor !== null && cursor.created * 1000 < now() - EVENT_RETENTION_MS)
+    throw cursorExpired(cursor);
   const seen = new Set<string>();
 
   if (cursor.eventId === '') {
-    // No anchor event: gather everything created since the cursor (newest first), then replay oldest first.
-    const gathered: StripeEvent[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await fetchEvents(ctx, {
-        limit: 100,
-        'created[gte]': cursor.created,
-        ...typeQuery,
-        ...(after ? { starting_after: after } : {}),
-      });
-      gathered.push(...page.data);
-      if (!page.has_more || page.data.length === 0) break;
-      after = page.data.at(-1)?.id;
+    // No anchor event yet: start at the oldest event since the cursor's time, then walk forward.
+    const oldest = await oldestEventSince(ctx, cursor.created, typeQuery);
+    if (!oldest) {
+      if (params.cursor === null) yield { changes: [], cursor: await stripeEventCursorNow(ctx, now) };
+      return;
     }
-    if (gathered.length === 0) return;
-    gathered.reverse();
-    const last = gathered.at(-1) as StripeEvent;
+    cursor = { created: oldest.created, eventId: oldest.id };
     yield {
-      changes: dedupedChanges(gathered, seen, params.entities, apiVersion),
-      cursor: encodeEventCursor({ created: last.created, eventId: last.id }),
+      changes: dedupedChanges([oldest], seen, params.entities, apiVersion),
+      cursor: encodeEventCursor(cursor),
     };
-    return;
   }
 
   for (;;) {

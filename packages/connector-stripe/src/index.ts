@@ -9,6 +9,7 @@ export {
   encodeEventCursor,
   eventToChanges,
   stripeChanges,
+  stripeEventCursorNow,
 } from './changes.js';
 export {
   BALANCE_SETTLEMENT_WINDOW_MS,
