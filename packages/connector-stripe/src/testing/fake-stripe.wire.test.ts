@@ -316,4 +316,39 @@ describe('fake Stripe on the wire (msw)', () => {
     expect(report.delivered).toHaveLength(2);
     expect((await call('GET', '/v1/events?delivery_success=true')).body.data).toHaveLength(2);
   });
+
+  it('expands data.customer on payment intents and refuses paths that are not expandable', async () => {
+    const fake = await useFake();
+    const [customer] = fake.seed.customers(1);
+    fake.seed.payments(2, { customer: customer?.id as string });
+    const list = await call('GET', '/v1/payment_intents?expand[]=data.customer&expand[]=data.latest_charge');
+    const data = list.body.data as {
+      customer: { id: string; object: string };
+      latest_charge: { object: string };
+    }[];
+    expect(data.map((p) => p.customer.object)).toEqual(['customer', 'customer']);
+    expect(data[0]?.customer.id).toBe(customer?.id);
+    expect(data[0]?.latest_charge.object).toBe('charge');
+    const plain = await call('GET', '/v1/payment_intents');
+    expect((plain.body.data as { customer: unknown }[])[0]?.customer).toBe(customer?.id);
+    const notData = await call('GET', '/v1/payment_intents?expand[]=customer');
+    expect(notData.status).toBe(400);
+    const notExpandable = await call('GET', `/v1/customers/${customer?.id}?expand[]=email`);
+    expect(notExpandable.body.error).toMatchObject({
+      param: 'expand',
+      message: 'This property cannot be expanded (email).',
+    });
+  });
+
+  it('follows an external clock function plus advance()', async () => {
+    let clock = Date.parse('2027-03-01T12:00:00Z');
+    const fake = await useFake({ now: () => clock });
+    const a = await call('POST', '/v1/customers', { form: 'name=A' });
+    clock += 60_000;
+    fake.advance(1_000);
+    const b = await call('POST', '/v1/customers', { form: 'name=B' });
+    expect(a.body.created).toBe(Date.parse('2027-03-01T12:00:00Z') / 1000);
+    expect(b.body.created).toBe((a.body.created as number) + 61);
+    expect(fake.now().toISOString()).toBe('2027-03-01T12:01:01.000Z');
+  });
 });
