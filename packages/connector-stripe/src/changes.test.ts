@@ -155,4 +155,29 @@ describe('stripe() change feed over the Events API', () => {
     await expect(feed(old)).rejects.toMatchObject({ code: 'CURSOR_EXPIRED' });
     await expect(feed('garbage')).rejects.toMatchObject({ code: 'CURSOR_INVALID' });
   });
+
+  it('skips events whose object has no id (invoice.upcoming) without failing the page', async () => {
+    const cursor = await startCursor();
+    await post('/v1/customers', 'name=Before');
+    fake.state.account().events.push({
+      id: 'evt_zzzzzzupcoming',
+      object: 'event',
+      api_version: '2026-09-30.endive',
+      created: Math.floor(fake.now().getTime() / 1000),
+      data: {
+        object: {
+          object: 'invoice',
+          customer: 'cus_x',
+          amount_due: 100,
+          lines: { object: 'list', data: [] },
+        },
+      },
+      livemode: false,
+      pending_webhooks: 0,
+      request: { id: null, idempotency_key: null },
+      type: 'invoice.upcoming',
+    });
+    const changes = (await feed(cursor)).flatMap((p) => p.changes);
+    expect(changes.map((c) => c.entity)).toEqual(['customer']);
+  });
 });

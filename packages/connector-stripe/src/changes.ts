@@ -68,7 +68,8 @@ export function eventToChanges(
 ): Change[] {
   const object = event.data.object;
   const entity = OBJECT_TO_ENTITY[object.object];
-  if (!entity || (entities !== null && !entities.includes(entity))) return [];
+  // Objects without an id (the preview invoice of `invoice.upcoming`) are not records to sync.
+  if (!entity || object.id === undefined || (entities !== null && !entities.includes(entity))) return [];
   const isDelete = event.type.endsWith('.deleted') || object.deleted === true;
   const sameVersion = event.api_version === apiVersion;
   return [

@@ -165,7 +165,8 @@ export const eventSchema = z.looseObject({
   account: z.string().optional(),
   livemode: z.boolean().optional(),
   data: z.looseObject({
-    object: z.looseObject({ id: z.string(), object: z.string() }),
+    // No id on some objects (the invoice of `invoice.upcoming`, the balance of `balance.available`).
+    object: z.looseObject({ id: z.string().optional(), object: z.string() }),
     previous_attributes: z.record(z.string(), z.unknown()).optional(),
   }),
 });
