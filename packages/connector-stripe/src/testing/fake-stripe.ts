@@ -54,8 +54,11 @@ export interface FakeStripe {
   readonly apiKey: string;
   /** The wire protocol: one Fetch API request in, one response out. */
   handle(request: Request): Promise<Response>;
-  /** msw handlers for `https://api.stripe.com/*` (msw is imported only here). */
-  handlers(): Promise<import('msw').HttpHandler[]>;
+  /**
+   * msw handlers for `https://api.stripe.com/*`, or another origin (msw is imported only here,
+   * lazily: `listen` and `handle` need no msw).
+   */
+  handlers(options?: { baseUrl?: string }): Promise<import('msw').HttpHandler[]>;
   /** Serves the fake on loopback HTTP (port 0: any free port). */
   listen(port?: number): Promise<LoopbackServer>;
   now(): Date;
@@ -257,9 +260,9 @@ export function createFakeStripe(options: FakeStripeOptions = {}): FakeStripe {
   const fake: FakeStripe = {
     apiKey: apiKeys[0] as string,
     handle,
-    async handlers() {
+    async handlers({ baseUrl = 'https://api.stripe.com' } = {}) {
       const { http } = await import('msw');
-      return [http.all('https://api.stripe.com/*', ({ request }) => handle(request))];
+      return [http.all(`${baseUrl.replace(/\/$/, '')}/*`, ({ request }) => handle(request))];
     },
     listen: (port = 0) => serveFetchHandler(handle, { port }),
     now: () => new Date(nowMs()),

@@ -351,4 +351,14 @@ describe('fake Stripe on the wire (msw)', () => {
     expect(b.body.created).toBe((a.body.created as number) + 61);
     expect(fake.now().toISOString()).toBe('2027-03-01T12:01:01.000Z');
   });
+
+  it('serves another origin when asked', async () => {
+    const fake = createFakeStripe({ apiKeys: [KEY] });
+    server.use(...(await fake.handlers({ baseUrl: 'https://stripe.internal.test/' })));
+    const res = await fetch('https://stripe.internal.test/v1/customers', {
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ object: 'list', data: [] });
+  });
 });
