@@ -12,7 +12,7 @@ import {
   str,
 } from '../params.js';
 import { clone, type StripeObject } from '../state.js';
-import { succeedPaymentIntent } from './payments.js';
+import { paymentIntents, succeedPaymentIntent } from './payments.js';
 
 const DRAFT_WRITABLE = [
   'auto_advance',
@@ -228,21 +228,12 @@ export const invoices: ResourceSpec = {
         });
       }
       if (bool(params, 'paid_out_of_band') !== true) {
-        const pi: StripeObject = {
-          id: ctx.newId('pi'),
-          object: 'payment_intent',
-          amount: current.amount_due,
-          amount_received: 0,
-          created: ctx.now(),
-          currency: current.currency,
-          customer: current.customer,
+        const pi = (paymentIntents.create as NonNullable<typeof paymentIntents.create>)(ctx, {
+          amount: String(current.amount_due),
+          currency: current.currency as string,
+          customer: current.customer as string,
           description: `Payment for Invoice ${current.number as string}`,
-          latest_charge: null,
-          livemode: ctx.livemode,
-          metadata: {},
-          payment_method: null,
-          status: 'requires_payment_method',
-        };
+        });
         ctx.put('payment_intents', pi);
         ctx.emit('payment_intent.created', pi);
         succeedPaymentIntent(ctx, pi, str(params, 'payment_method') ?? 'pm_card_visa');
