@@ -1,0 +1,85 @@
+import { invalidRequest, resourceMissing } from './errors.js';
+import type { FormParams, FormValue } from './form.js';
+import { compareNewestFirst, isPlainObject, render, type StripeObject } from './state.js';
+
+/** Params every list endpoint takes. */
+export const LIST_PARAMS = ['limit', 'starting_after', 'ending_before', 'created', 'expand'];
+
+export interface StripeList {
+  object: 'list';
+  data: StripeObject[];
+  has_more: boolean;
+  url: string;
+}
+
+function toInt(value: FormValue | undefined, param: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^-?\d+$/.test(value)) {
+    throw invalidRequest(`Invalid integer: ${typeof value === 'string' ? value : JSON.stringify(value)}`, {
+      param,
+      code: 'parameter_invalid_integer',
+    });
+  }
+  return Number(value);
+}
+
+/** Applies `created` (an exact timestamp or `created[gt|gte|lt|lte]`) to `value`. */
+export function matchesRange(value: number, range: FormValue | undefined, param = 'created'): boolean {
+  if (range === undefined) return true;
+  if (typeof range === 'string') return value === toInt(range, param);
+  if (!isPlainObject(range)) throw invalidRequest(`Invalid ${param}`, { param });
+  for (const [op, raw] of Object.entries(range)) {
+    const bound = toInt(raw, `${param}[${op}]`) as number;
+    if (op === 'gt' && !(value > bound)) return false;
+    if (op === 'gte' && !(value >= bound)) return false;
+    if (op === 'lt' && !(value < bound)) return false;
+    if (op === 'lte' && !(value <= bound)) return false;
+    if (!['gt', 'gte', 'lt', 'lte'].includes(op)) throw invalidRequest(`Invalid ${param}[${op}]`, { param });
+  }
+  return true;
+}
+
+/**
+ * One page of a Stripe list: newest first, `limit` 1–100 (default 10), `starting_after` or
+ * `ending_before` (an object id, not both). The cursor object is located among `all` (its
+ * position), even when the filters would exclude it; `locate` finds deleted or filtered ones.
+ */
+export function paginate(
+  items: readonly StripeObject[],
+  params: FormParams,
+  url: string,
+  locate: (id: string) => StripeObject | undefined,
+  objectName: string,
+): StripeList {
+  const limit = toInt(params.limit, 'limit') ?? 10;
+  if (limit < 1 || limit > 100) {
+    throw invalidRequest(`Invalid limit: must be between 1 and 100`, { param: 'limit' });
+  }
+  const after = params.starting_after;
+  const before = params.ending_before;
+  if (after !== undefined && before !== undefined) {
+    throw invalidRequest('You may only specify one of these parameters: ending_before, starting_after.', {
+      param: 'ending_before',
+    });
+  }
+  const sorted = [...items].filter((o) => matchesRange(o.created, params.created)).sort(compareNewestFirst);
+  let page: StripeObject[];
+  let hasMore: boolean;
+  if (typeof before === 'string' && before !== '') {
+    const cursor = locate(before);
+    if (!cursor) throw resourceMissing(objectName, before, 'ending_before');
+    const newer = sorted.filter((o) => compareNewestFirst(o, cursor) < 0);
+    page = newer.slice(Math.max(0, newer.length - limit));
+    hasMore = newer.length > limit;
+  } else {
+    let older = sorted;
+    if (typeof after === 'string' && after !== '') {
+      const cursor = locate(after);
+      if (!cursor) throw resourceMissing(objectName, after, 'starting_after');
+      older = sorted.filter((o) => compareNewestFirst(o, cursor) > 0);
+    }
+    page = older.slice(0, limit);
+    hasMore = older.length > limit;
+  }
+  return { object: 'list', data: page.map(render), has_more: hasMore, url };
+}
