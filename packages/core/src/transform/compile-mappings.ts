@@ -1,0 +1,412 @@
+import type { SyncDirection } from '../domain/common.js';
+import { ConfigError } from '../errors/config-error.js';
+import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import {
+  type CompiledTransform,
+  type ComputeFunction,
+  compileTransform,
+  copyJson,
+  Failure,
+} from './compile-transform.js';
+import { describe } from './format-date.js';
+import { FORBIDDEN_KEYS, parseRemotePath, type RemotePath } from './json-path.js';
+import type { MappingSpec } from './mapping-spec.js';
+import {
+  AmbiguousMatchError,
+  definiteGetter,
+  definiteSetter,
+  type Getter,
+  keyedGetter,
+  keyedSetter,
+  queryGetter,
+  type Setter,
+  splitLocal,
+} from './path-access.js';
+
+/** The outcome of mapping one record: the mapped object, or why this record could not be mapped. */
+export type MapResult = { ok: true; value: Record<string, unknown> } | { ok: false; error: ValidationError };
+
+/** Options of {@link compileMappings}. */
+export interface CompileMappingsOptions {
+  /** Named compute functions that `{ type: 'compute', name }` transforms refer to. */
+  computes?: Readonly<Record<string, ComputeFunction>>;
+  /**
+   * The sync config's direction (default `bidirectional`). A mapping is active in the directions
+   * both it and the config allow, so an inbound-only config may use read-only JSONPaths and
+   * non-invertible lookups without saying `direction: 'inbound'` on each mapping.
+   */
+  direction?: SyncDirection;
+}
+
+/**
+ * A mapping compiled once and reused for every record. Every method is pure and synchronous,
+ * never throws for bad data (per-record problems are `{ ok: false }` results), and never shares
+ * objects between its input and its output.
+ */
+export interface CompiledMappings {
+  /** Dotted local paths of every active mapping, in mapping order. */
+  readonly localFields: readonly string[];
+  /** Local paths that `inbound()` produces (inbound and bidirectional mappings), in order. */
+  readonly inboundFields: readonly string[];
+  /** Local paths that `outbound()` reads (outbound and bidirectional mappings), in order. */
+  readonly outboundFields: readonly string[];
+  /**
+   * Provider record → host-shaped object holding exactly the inbound fields. A missing or `null`
+   * provider value becomes the mapping's default, else `null`.
+   */
+  inbound(remote: unknown): MapResult;
+  /**
+   * Host-shaped record → provider payload, with nested objects and arrays built from the
+   * JSONPaths. `fields` restricts it to mappings whose local path equals, contains or lies
+   * under one of the given dotted paths (for sparse updates of changed fields); paths that no
+   * outbound mapping covers are ignored. Constants are written only when their local path is
+   * selected (or without `fields`). A missing host value is written as `null`.
+   */
+  outbound(local: Record<string, unknown>, options?: { fields?: readonly string[] }): MapResult;
+  /**
+   * The projection of a host record onto the mapped local fields, in the shape `inbound()`
+   * produces (missing or `null` → default, else `null`; values copied, not transformed), so
+   * both sides can be hashed and compared. `direction: 'outbound'` projects onto the fields
+   * `outbound()` reads instead, for detecting host changes to outbound-only fields.
+   */
+  pickLocal(
+    local: Record<string, unknown>,
+    options?: { direction?: 'inbound' | 'outbound' },
+  ): Record<string, unknown>;
+}
+
+interface CompiledField {
+  readonly local: string;
+  readonly localSteps: readonly string[];
+  readonly remote: string;
+  readonly required: boolean;
+  readonly hasDefault: boolean;
+  readonly defaultValue: unknown;
+  readonly getRemote: Getter;
+  readonly setRemote: Setter | undefined;
+  readonly getLocal: Getter;
+  readonly setLocal: Setter;
+  readonly transform: CompiledTransform;
+}
+
+const SPEC_KEYS = new Set(['local', 'remote', 'transform', 'direction', 'required', 'default']);
+const DIRECTIONS: readonly SyncDirection[] = ['inbound', 'outbound', 'bidirectional'];
+
+function allows(direction: SyncDirection, side: 'inbound' | 'outbound'): boolean {
+  return direction === 'bidirectional' || direction === side;
+}
+
+function localProblem(local: unknown): string | undefined {
+  if (typeof local !== 'string' || local.length === 0)
+    return 'must be a non-empty dotted path such as "address.line1"';
+  if (local.length > 255) return 'must be at most 255 characters';
+  const steps = local.split('.');
+  if (steps.some((s) => s === '')) return `${JSON.stringify(local)} has an empty segment`;
+  const bad = steps.find((s) => FORBIDDEN_KEYS.has(s));
+  if (bad) return `the key "${bad}" is not allowed (it would reach the object prototype)`;
+  return undefined;
+}
+
+function writeProblem(path: RemotePath): string | undefined {
+  if (path.kind === 'query') return `cannot be written (${path.why})`;
+  if (path.kind === 'definite' && path.steps.length === 0)
+    return 'cannot be written ("$" is the whole payload)';
+  if (path.kind === 'keyed' && path.array.length === 0) return 'cannot be written (the root is not an array)';
+  if (path.kind === 'keyed' && path.rest.length === 0)
+    return 'cannot be written (name the property to write after the filter, e.g. .StringValue)';
+  return undefined;
+}
+
+/** The write target as comparable steps; keyed elements become one step naming their keys. */
+function writeSteps(path: RemotePath): string[] {
+  if (path.kind === 'definite') return path.steps.map(String);
+  if (path.kind === 'keyed')
+    return [...path.array.map(String), `?${JSON.stringify(path.match)}`, ...path.rest.map(String)];
+  return [];
+}
+
+function overlaps(a: readonly string[], b: readonly string[]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Validates and compiles field mappings. Throws ONE `ConfigError` whose `problems` list every
+ * problem with its index and field, e.g. `mappings[3].remote: "$.Bill[" is not a valid JSONPath:
+ * "[" at position 6 is never closed`; per-record problems later are results, not throws.
+ *
+ * ```ts
+ * const mapping = compileMappings([
+ *   { local: 'name', remote: '$.DisplayName', required: true },
+ *   { local: 'address.city', remote: '$.BillAddr.City' },
+ *   { local: 'status', remote: '$.Active', transform: { type: 'lookup', map: { true: 'active', false: 'archived' } } },
+ * ]);
+ * mapping.inbound({ DisplayName: 'Acme', Active: true });
+ * // { ok: true, value: { name: 'Acme', address: { city: null }, status: 'active' } }
+ * mapping.outbound({ name: 'Acme', status: 'archived' }, { fields: ['status'] });
+ * // { ok: true, value: { Active: false } }
+ * ```
+ */
+export function compileMappings(
+  mappings: readonly MappingSpec[],
+  options: CompileMappingsOptions = {},
+): CompiledMappings {
+  const problems: string[] = [];
+  const computes = options.computes ?? {};
+  const configDirection = options.direction ?? 'bidirectional';
+  if (!DIRECTIONS.includes(configDirection))
+    problems.push(`options.direction: must be one of ${DIRECTIONS.join(', ')}`);
+  if (!Array.isArray(mappings)) {
+    throw new ConfigError('compileMappings: mappings must be an array of { local, remote, ... }.', {
+      problems: ['mappings: must be an array'],
+    });
+  }
+  const inboundList: CompiledField[] = [];
+  const outboundList: CompiledField[] = [];
+  const all: CompiledField[] = [];
+  const inboundLocals: Array<[number, string[]]> = [];
+  const outboundRemotes: Array<[number, string[]]> = [];
+
+  mappings.forEach((spec, index) => {
+    const at = `mappings[${index}]`;
+    const before = problems.length;
+    if (typeof spec !== 'object' || spec === null) {
+      problems.push(`${at}: must be an object { local, remote, ... }`);
+      return;
+    }
+    for (const key of Object.keys(spec))
+      if (!SPEC_KEYS.has(key))
+        problems.push(`${at}.${key}: is not a mapping option (known: ${[...SPEC_KEYS].join(', ')})`);
+    const lp = localProblem(spec.local);
+    if (lp) problems.push(`${at}.local: ${lp}`);
+    let remotePath: RemotePath | undefined;
+    if (typeof spec.remote !== 'string' || spec.remote === '')
+      problems.push(`${at}.remote: must be a JSONPath such as "$.DisplayName"`);
+    else {
+      const parsed = parseRemotePath(spec.remote);
+      if ('problem' in parsed) problems.push(`${at}.remote: ${parsed.problem}`);
+      else remotePath = parsed;
+    }
+    const direction = spec.direction ?? 'bidirectional';
+    if (!DIRECTIONS.includes(direction))
+      problems.push(`${at}.direction: must be one of ${DIRECTIONS.join(', ')} (got ${describe(direction)})`);
+    if (spec.required !== undefined && typeof spec.required !== 'boolean')
+      problems.push(`${at}.required: must be true or false`);
+    const inbound = allows(direction, 'inbound') && allows(configDirection, 'inbound');
+    const outbound = allows(direction, 'outbound') && allows(configDirection, 'outbound');
+    if (remotePath && outbound) {
+      const wp = writeProblem(remotePath);
+      if (wp)
+        problems.push(
+          `${at}.remote: ${JSON.stringify(spec.remote)} ${wp}; set direction: 'inbound' or use a path to one value such as "$.Line[0].Amount"`,
+        );
+    }
+    const transformProblems: string[] = [];
+    const transform = compileTransform(
+      spec.transform,
+      { local: String(spec.local), remote: String(spec.remote), inbound, outbound, computes },
+      transformProblems,
+    );
+    for (const p of transformProblems) problems.push(`${at}.${p}`);
+    if (problems.length > before || !remotePath || (!inbound && !outbound)) return;
+
+    const localSteps = splitLocal(spec.local);
+    const field: CompiledField = {
+      local: spec.local,
+      localSteps,
+      remote: spec.remote,
+      required: spec.required === true,
+      hasDefault: spec.default !== undefined && spec.default !== null,
+      defaultValue: spec.default,
+      getRemote:
+        remotePath.kind === 'definite'
+          ? definiteGetter(remotePath.steps)
+          : remotePath.kind === 'keyed'
+            ? keyedGetter(remotePath)
+            : queryGetter(spec.remote),
+      setRemote: outbound
+        ? remotePath.kind === 'keyed'
+          ? keyedSetter(remotePath)
+          : definiteSetter((remotePath as { steps: string[] }).steps)
+        : undefined,
+      getLocal: definiteGetter(localSteps),
+      setLocal: definiteSetter(localSteps),
+      transform,
+    };
+    all.push(field);
+    if (inbound) {
+      for (const [other, steps] of inboundLocals)
+        if (overlaps(steps, localSteps))
+          problems.push(
+            `${at}.local: ${JSON.stringify(spec.local)} overlaps mappings[${other}].local ${JSON.stringify(steps.join('.'))}; two inbound mappings would write the same host field`,
+          );
+      inboundLocals.push([index, localSteps]);
+      inboundList.push(field);
+    }
+    if (outbound) {
+      const steps = writeSteps(remotePath);
+      for (const [other, otherSteps] of outboundRemotes)
+        if (overlaps(steps, otherSteps))
+          problems.push(
+            `${at}.remote: ${JSON.stringify(spec.remote)} overlaps mappings[${other}].remote; two outbound mappings would write the same provider field`,
+          );
+      outboundRemotes.push([index, steps]);
+      outboundList.push(field);
+    }
+  });
+
+  if (problems.length > 0)
+    throw new ConfigError(
+      `compileMappings: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the field mappings. ${problems.join('; ')}`,
+      { problems },
+    );
+  return createCompiled(all, inboundList, outboundList);
+}
+
+function mappingFailure(direction: string, issues: ValidationIssue[], cause: unknown): ValidationError {
+  const text = issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  return new ValidationError(
+    `${direction} mapping failed for ${issues.length} field${issues.length === 1 ? '' : 's'}: ${text}`,
+    cause === undefined ? { issues } : { issues, cause },
+  );
+}
+
+function isSelected(local: string, fields: readonly string[]): boolean {
+  for (const f of fields)
+    if (f === local || local.startsWith(`${f}.`) || f.startsWith(`${local}.`)) return true;
+  return false;
+}
+
+function createCompiled(
+  all: readonly CompiledField[],
+  inboundList: readonly CompiledField[],
+  outboundList: readonly CompiledField[],
+): CompiledMappings {
+  const project = (
+    local: Record<string, unknown>,
+    list: readonly CompiledField[],
+  ): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const field of list) {
+      let value = field.getLocal(local);
+      if (value === undefined || value === null) value = field.hasDefault ? field.defaultValue : null;
+      field.setLocal(out, copyJson(value));
+    }
+    return out;
+  };
+  return Object.freeze({
+    localFields: Object.freeze(all.map((f) => f.local)),
+    inboundFields: Object.freeze(inboundList.map((f) => f.local)),
+    outboundFields: Object.freeze(outboundList.map((f) => f.local)),
+
+    inbound(remote: unknown): MapResult {
+      const issues: ValidationIssue[] = [];
+      let cause: unknown;
+      const out: Record<string, unknown> = {};
+      if (typeof remote !== 'object' || remote === null || Array.isArray(remote)) {
+        const error = new ValidationError(
+          `inbound mapping failed: the provider record is ${describe(Array.isArray(remote) ? 'an array' : remote)}, not an object`,
+          { issues: [{ path: [], message: 'not an object', code: 'invalid_type' }] },
+        );
+        return { ok: false, error };
+      }
+      for (const field of inboundList) {
+        let value: unknown;
+        try {
+          value = field.getRemote(remote);
+        } catch (error) {
+          if (!(error instanceof AmbiguousMatchError)) throw error;
+          issues.push({
+            path: field.localSteps,
+            message: `${field.remote}: ${error.message}`,
+            code: 'ambiguous',
+          });
+          continue;
+        }
+        if (value === undefined || value === null) {
+          value = field.transform.runsOnMissing ? field.transform.inbound(null, remote) : null;
+        } else {
+          value = field.transform.inbound(value, remote);
+        }
+        if (value instanceof Failure) {
+          issues.push({
+            path: field.localSteps,
+            message: `${field.remote}: ${value.message}`,
+            code: 'transform',
+          });
+          cause ??= value.cause;
+          continue;
+        }
+        if (value === undefined || value === null) {
+          if (field.hasDefault) value = copyJson(field.defaultValue);
+          else {
+            if (field.required)
+              issues.push({
+                path: field.localSteps,
+                message: `is required, but ${field.remote} is missing and there is no default`,
+                code: 'required',
+              });
+            value = null;
+          }
+        }
+        field.setLocal(out, value);
+      }
+      return issues.length > 0
+        ? { ok: false, error: mappingFailure('inbound', issues, cause) }
+        : { ok: true, value: out };
+    },
+
+    outbound(local: Record<string, unknown>, options?: { fields?: readonly string[] }): MapResult {
+      const issues: ValidationIssue[] = [];
+      let cause: unknown;
+      const out: Record<string, unknown> = {};
+      if (typeof local !== 'object' || local === null || Array.isArray(local)) {
+        const error = new ValidationError(
+          `outbound mapping failed: the host record is ${describe(local)}, not an object`,
+          {
+            issues: [{ path: [], message: 'not an object', code: 'invalid_type' }],
+          },
+        );
+        return { ok: false, error };
+      }
+      const fields = options?.fields;
+      for (const field of outboundList) {
+        if (fields && !isSelected(field.local, fields)) continue;
+        let value = field.getLocal(local);
+        if ((value === undefined || value === null) && field.hasDefault) value = field.defaultValue;
+        if (value === undefined || value === null) {
+          value = field.transform.runsOnMissing ? field.transform.outbound(null, local) : null;
+        } else {
+          value = field.transform.outbound(value, local);
+        }
+        if (value instanceof Failure) {
+          issues.push({
+            path: field.localSteps,
+            message: `${field.remote}: ${value.message}`,
+            code: 'transform',
+          });
+          cause ??= value.cause;
+          continue;
+        }
+        if (value === undefined) value = null;
+        if (value === null && field.required) {
+          issues.push({
+            path: field.localSteps,
+            message: `is required for ${field.remote}, but the host record has no value and there is no default`,
+            code: 'required',
+          });
+          continue;
+        }
+        field.setRemote!(out, value);
+      }
+      return issues.length > 0
+        ? { ok: false, error: mappingFailure('outbound', issues, cause) }
+        : { ok: true, value: out };
+    },
+
+    pickLocal(local: Record<string, unknown>, options?: { direction?: 'inbound' | 'outbound' }) {
+      return project(local, options?.direction === 'outbound' ? outboundList : inboundList);
+    },
+  } satisfies CompiledMappings);
+}
