@@ -199,10 +199,16 @@ function compileMoney(format: MoneyFormat, use: TransformUse, problems: string[]
     }
     return parsed.kind === 'keyed' ? keyedGetter(parsed) : definiteGetter(parsed.steps);
   };
+  const currencyPath = (side: 'remote' | 'local'): string =>
+    typeof format.currency === 'object' && format.currency !== null
+      ? `${side === 'local' ? 'host field ' : ''}${format.currency[side]}`
+      : 'currency';
   const make = (side: 'remote' | 'local', from: typeof remoteRep, to: typeof remoteRep): Converter => {
     const getCurrency = currencyOf(side);
     return (value, record) => {
       const currency = getCurrency?.(record);
+      if (currency === undefined || currency === null)
+        return new Failure(`the currency at ${currencyPath(side)} is missing`);
       const decimals = currencyDecimals(currency, format.decimals);
       if (typeof decimals === 'string') return new Failure(decimals);
       const r = convertMoney(value, from, to, decimals, currency as string);
