@@ -2,17 +2,17 @@ import type { SyncDirection } from '../domain/common.js';
 import { ConfigError } from '../errors/config-error.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import {
-  type CompiledTransform,
   type ComputeFunction,
+  type Converter,
   compileTransform,
-  copyJson,
-  Failure,
+  copyJson as copyJsonImport,
+  identity,
 } from './compile-transform.js';
+import { Failure as FailureImport } from './failure.js';
 import { describe } from './format-date.js';
 import { FORBIDDEN_KEYS, parseRemotePath, type RemotePath } from './json-path.js';
 import type { MappingSpec } from './mapping-spec.js';
 import {
-  AmbiguousMatchError,
   definiteGetter,
   definiteSetter,
   type Getter,
@@ -86,8 +86,16 @@ interface CompiledField {
   readonly setRemote: Setter | undefined;
   readonly getLocal: Getter;
   readonly setLocal: Setter;
-  readonly transform: CompiledTransform;
+  /** `null` for the direct transform (the value is used as is, objects copied). */
+  readonly toLocal: Converter | null;
+  readonly toRemote: Converter | null;
+  /** compute and constant run even when the source value is missing. */
+  readonly runsOnMissing: boolean;
 }
+
+// Local bindings: the per-record loops below must not pay for live-binding lookups of imports.
+const Failure = FailureImport;
+const copyJson = copyJsonImport;
 
 const SPEC_KEYS = new Set(['local', 'remote', 'transform', 'direction', 'required', 'default']);
 const DIRECTIONS: readonly SyncDirection[] = ['inbound', 'outbound', 'bidirectional'];
@@ -232,7 +240,9 @@ export function compileMappings(
         : undefined,
       getLocal: definiteGetter(localSteps),
       setLocal: definiteSetter(localSteps),
-      transform,
+      toLocal: transform.inbound === identity ? null : transform.inbound,
+      toRemote: transform.outbound === identity ? null : transform.outbound,
+      runsOnMissing: transform.runsOnMissing,
     };
     all.push(field);
     if (inbound) {
@@ -283,15 +293,18 @@ function createCompiled(
   inboundList: readonly CompiledField[],
   outboundList: readonly CompiledField[],
 ): CompiledMappings {
+  const inboundCount = inboundList.length;
+  const outboundCount = outboundList.length;
   const project = (
     local: Record<string, unknown>,
     list: readonly CompiledField[],
   ): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
-    for (const field of list) {
+    for (let i = 0; i < list.length; i++) {
+      const field = list[i]!;
       let value = field.getLocal(local);
       if (value === undefined || value === null) value = field.hasDefault ? field.defaultValue : null;
-      field.setLocal(out, copyJson(value));
+      field.setLocal(out, typeof value === 'object' && value !== null ? copyJson(value) : value);
     }
     return out;
   };
@@ -301,9 +314,6 @@ function createCompiled(
     outboundFields: Object.freeze(outboundList.map((f) => f.local)),
 
     inbound(remote: unknown): MapResult {
-      const issues: ValidationIssue[] = [];
-      let cause: unknown;
-      const out: Record<string, unknown> = {};
       if (typeof remote !== 'object' || remote === null || Array.isArray(remote)) {
         const error = new ValidationError(
           `inbound mapping failed: the provider record is ${describe(Array.isArray(remote) ? 'an array' : remote)}, not an object`,
@@ -311,56 +321,52 @@ function createCompiled(
         );
         return { ok: false, error };
       }
-      for (const field of inboundList) {
-        let value: unknown;
-        try {
-          value = field.getRemote(remote);
-        } catch (error) {
-          if (!(error instanceof AmbiguousMatchError)) throw error;
-          issues.push({
-            path: field.localSteps,
-            message: `${field.remote}: ${error.message}`,
-            code: 'ambiguous',
-          });
-          continue;
-        }
+      let issues: ValidationIssue[] | null = null;
+      let cause: unknown;
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < inboundCount; i++) {
+        const field = inboundList[i]!;
+        let value = field.getRemote(remote);
         if (value === undefined || value === null) {
-          value = field.transform.runsOnMissing ? field.transform.inbound(null, remote) : null;
-        } else {
-          value = field.transform.inbound(value, remote);
-        }
-        if (value instanceof Failure) {
-          issues.push({
-            path: field.localSteps,
-            message: `${field.remote}: ${value.message}`,
-            code: 'transform',
-          });
-          cause ??= value.cause;
-          continue;
+          value = field.runsOnMissing ? field.toLocal!(null, remote) : null;
+        } else if (typeof value === 'object' && value instanceof Failure) {
+          // A keyed path that matched several elements: reported below, never converted.
+        } else if (field.toLocal !== null) {
+          value = field.toLocal(value, remote);
+        } else if (typeof value === 'object') {
+          value = copyJson(value);
         }
         if (value === undefined || value === null) {
           if (field.hasDefault) value = copyJson(field.defaultValue);
           else {
-            if (field.required)
+            value = null;
+            if (field.required) {
+              if (issues === null) issues = [];
               issues.push({
                 path: field.localSteps,
                 message: `is required, but ${field.remote} is missing and there is no default`,
                 code: 'required',
               });
-            value = null;
+            }
           }
+        } else if (value instanceof Failure) {
+          if (issues === null) issues = [];
+          issues.push({
+            path: field.localSteps,
+            message: `${field.remote}: ${value.message}`,
+            code: value.code,
+          });
+          cause ??= value.cause;
+          continue;
         }
         field.setLocal(out, value);
       }
-      return issues.length > 0
-        ? { ok: false, error: mappingFailure('inbound', issues, cause) }
-        : { ok: true, value: out };
+      return issues === null
+        ? { ok: true, value: out }
+        : { ok: false, error: mappingFailure('inbound', issues, cause) };
     },
 
     outbound(local: Record<string, unknown>, options?: { fields?: readonly string[] }): MapResult {
-      const issues: ValidationIssue[] = [];
-      let cause: unknown;
-      const out: Record<string, unknown> = {};
       if (typeof local !== 'object' || local === null || Array.isArray(local)) {
         const error = new ValidationError(
           `outbound mapping failed: the host record is ${describe(local)}, not an object`,
@@ -370,39 +376,48 @@ function createCompiled(
         );
         return { ok: false, error };
       }
+      let issues: ValidationIssue[] | null = null;
+      let cause: unknown;
+      const out: Record<string, unknown> = {};
       const fields = options?.fields;
-      for (const field of outboundList) {
-        if (fields && !isSelected(field.local, fields)) continue;
+      for (let i = 0; i < outboundCount; i++) {
+        const field = outboundList[i]!;
+        if (fields !== undefined && !isSelected(field.local, fields)) continue;
         let value = field.getLocal(local);
         if ((value === undefined || value === null) && field.hasDefault) value = field.defaultValue;
         if (value === undefined || value === null) {
-          value = field.transform.runsOnMissing ? field.transform.outbound(null, local) : null;
-        } else {
-          value = field.transform.outbound(value, local);
+          value = field.runsOnMissing ? field.toRemote!(null, local) : null;
+        } else if (field.toRemote !== null) {
+          value = field.toRemote(value, local);
+        } else if (typeof value === 'object') {
+          value = copyJson(value);
         }
-        if (value instanceof Failure) {
+        if (value === undefined) value = null;
+        if (value === null) {
+          if (field.required) {
+            if (issues === null) issues = [];
+            issues.push({
+              path: field.localSteps,
+              message: `is required for ${field.remote}, but the host record has no value and there is no default`,
+              code: 'required',
+            });
+            continue;
+          }
+        } else if (value instanceof Failure) {
+          if (issues === null) issues = [];
           issues.push({
             path: field.localSteps,
             message: `${field.remote}: ${value.message}`,
-            code: 'transform',
+            code: value.code,
           });
           cause ??= value.cause;
           continue;
         }
-        if (value === undefined) value = null;
-        if (value === null && field.required) {
-          issues.push({
-            path: field.localSteps,
-            message: `is required for ${field.remote}, but the host record has no value and there is no default`,
-            code: 'required',
-          });
-          continue;
-        }
         field.setRemote!(out, value);
       }
-      return issues.length > 0
-        ? { ok: false, error: mappingFailure('outbound', issues, cause) }
-        : { ok: true, value: out };
+      return issues === null
+        ? { ok: true, value: out }
+        : { ok: false, error: mappingFailure('outbound', issues, cause) };
     },
 
     pickLocal(local: Record<string, unknown>, options?: { direction?: 'inbound' | 'outbound' }) {

@@ -1,4 +1,5 @@
 import { canonicalJson } from '../hash/canonical-json.js';
+import { Failure } from './failure.js';
 import { checkDateFormat, convertDate, describe } from './format-date.js';
 import { checkMoneyFormat, convertMoney, currencyDecimals, type MoneyFormat } from './format-money.js';
 import { parseRemotePath } from './json-path.js';
@@ -39,14 +40,6 @@ export interface ComputeFunction {
   checkOptions?: (options: unknown) => readonly string[];
 }
 
-/** A conversion that could not be done; becomes one issue of the record's `ValidationError`. */
-export class Failure {
-  constructor(
-    readonly message: string,
-    readonly cause?: unknown,
-  ) {}
-}
-
 /** Converts a present value (or, for `runsOnMissing`, also `null`); may return a `Failure`. */
 export type Converter = (value: unknown, record: unknown) => unknown;
 
@@ -65,7 +58,8 @@ export interface TransformUse {
   computes: Readonly<Record<string, ComputeFunction>>;
 }
 
-const identity: Converter = (value) => copyJson(value);
+/** The direct transform; `compileMappings` recognises it and skips the call. */
+export const identity: Converter = (value) => copyJson(value);
 
 /** Deep copy of plain objects and arrays, so mapped records never share structure with sources. */
 export function copyJson(value: unknown): unknown {
