@@ -12,6 +12,7 @@ import { Failure as FailureImport } from './failure.js';
 import { describe } from './format-date.js';
 import { FORBIDDEN_KEYS, parseRemotePath, type RemotePath } from './json-path.js';
 import type { MappingSpec } from './mapping-spec.js';
+import { instantiate as instantiateImport, shapeOf } from './object-shape.js';
 import {
   definiteGetter,
   definiteSetter,
@@ -83,6 +84,8 @@ interface CompiledField {
   readonly hasDefault: boolean;
   readonly defaultValue: unknown;
   readonly getRemote: Getter;
+  /** The leading object keys of the remote write path (up to the first array). */
+  readonly remoteKeys: readonly string[];
   readonly setRemote: Setter | undefined;
   readonly getLocal: Getter;
   readonly setLocal: Setter;
@@ -96,6 +99,7 @@ interface CompiledField {
 // Local bindings: the per-record loops below must not pay for live-binding lookups of imports.
 const Failure = FailureImport;
 const copyJson = copyJsonImport;
+const instantiate = instantiateImport;
 
 const SPEC_KEYS = new Set(['local', 'remote', 'transform', 'direction', 'required', 'default']);
 const DIRECTIONS: readonly SyncDirection[] = ['inbound', 'outbound', 'bidirectional'];
@@ -131,6 +135,16 @@ function writeSteps(path: RemotePath): string[] {
   if (path.kind === 'keyed')
     return [...path.array.map(String), `?${JSON.stringify(path.match)}`, ...path.rest.map(String)];
   return [];
+}
+
+function leadingKeys(path: RemotePath): string[] {
+  const steps = path.kind === 'definite' ? path.steps : path.kind === 'keyed' ? path.array : [];
+  const keys: string[] = [];
+  for (const step of steps) {
+    if (typeof step !== 'string') break;
+    keys.push(step);
+  }
+  return keys;
 }
 
 function overlaps(a: readonly string[], b: readonly string[]): boolean {
@@ -233,6 +247,7 @@ export function compileMappings(
           : remotePath.kind === 'keyed'
             ? keyedGetter(remotePath)
             : queryGetter(spec.remote),
+      remoteKeys: leadingKeys(remotePath),
       setRemote: outbound
         ? remotePath.kind === 'keyed'
           ? keyedSetter(remotePath)
@@ -295,6 +310,8 @@ function createCompiled(
 ): CompiledMappings {
   const inboundCount = inboundList.length;
   const outboundCount = outboundList.length;
+  const inboundShape = shapeOf(inboundList.map((f) => f.localSteps));
+  const outboundShape = shapeOf(outboundList.map((f) => f.remoteKeys).filter((keys) => keys.length > 0));
   const project = (
     local: Record<string, unknown>,
     list: readonly CompiledField[],
@@ -323,7 +340,7 @@ function createCompiled(
       }
       let issues: ValidationIssue[] | null = null;
       let cause: unknown;
-      const out: Record<string, unknown> = {};
+      const out: Record<string, unknown> = instantiate(inboundShape);
       for (let i = 0; i < inboundCount; i++) {
         const field = inboundList[i]!;
         let value = field.getRemote(remote);
@@ -378,8 +395,8 @@ function createCompiled(
       }
       let issues: ValidationIssue[] | null = null;
       let cause: unknown;
-      const out: Record<string, unknown> = {};
       const fields = options?.fields;
+      const out: Record<string, unknown> = fields === undefined ? instantiate(outboundShape) : {};
       for (let i = 0; i < outboundCount; i++) {
         const field = outboundList[i]!;
         if (fields !== undefined && !isSelected(field.local, fields)) continue;
