@@ -2,6 +2,7 @@
  * @syncbridge/core: contracts, engine, transformer, conflict resolver, auth, HTTP, webhooks,
  * events and memory storage. Start with `createSyncBridge` (see the README).
  */
+export * from './conflict/index.js';
 export * from './connector/index.js';
 export * from './domain/index.js';
 export * from './errors/index.js';
@@ -11,3 +12,4 @@ export * from './http/index.js';
 export * from './local/index.js';
 export * from './logging/index.js';
 export * from './storage/index.js';
+export * from './transform/index.js';
