@@ -237,6 +237,8 @@ function compileLookup(
   const typedKey = (k: string): unknown =>
     keyType === 'boolean' ? k === 'true' : keyType === 'number' ? Number(k) : k;
   const inverse = new Map<string, unknown>();
+  // Host values that are strings, numbers or booleans are found without serialising them.
+  const inversePrimitive = new Map<unknown, unknown>();
   const hasDefault = 'default' in spec;
   const hasInverseDefault = 'inverseDefault' in spec;
   if (use.outbound) {
@@ -253,7 +255,12 @@ function compileLookup(
         collisions.push(
           `${JSON.stringify(inverse.get(id))} and ${JSON.stringify(typedKey(k))} both map to ${id}`,
         );
-      else inverse.set(id, typedKey(k));
+      else {
+        inverse.set(id, typedKey(k));
+        const v = spec.map[k];
+        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+          inversePrimitive.set(v, typedKey(k));
+      }
     }
     if (collisions.length)
       problems.push(
@@ -278,13 +285,18 @@ function compileLookup(
       );
     },
     outbound: (value) => {
-      let id: string | undefined;
-      try {
-        id = canonicalJson(value);
-      } catch {
-        id = undefined;
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        const hit = inversePrimitive.get(value);
+        if (hit !== undefined) return hit;
+      } else {
+        let id: string | undefined;
+        try {
+          id = canonicalJson(value);
+        } catch {
+          id = undefined;
+        }
+        if (id !== undefined && inverse.has(id)) return inverse.get(id);
       }
-      if (id !== undefined && inverse.has(id)) return inverse.get(id);
       if (hasInverseDefault) return copyJson(spec.inverseDefault);
       return new Failure(
         `${describe(value)} is not a value of the lookup map and there is no inverseDefault`,
