@@ -62,6 +62,7 @@ const specs: MappingSpec[] = [
   { local: 'crmId', remote: '$.metadata.crm_id' },
 ];
 const mapping = compileMappings(specs);
+const interpreted = compileMappings(specs, { jit: false });
 
 const text = fc.string({ maxLength: 12 });
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
@@ -127,5 +128,85 @@ describe('round trip', () => {
     const local = value(mapping.inbound({ TotalAmt: 19.99 }));
     expect(local.total).toBe(1999);
     expect(value(mapping.outbound(local)).TotalAmt).toBe(19.99);
+  });
+});
+
+/** The same invoice with any JSON at any mapped key: wrong types, nulls, duplicated custom fields. */
+const messyInvoice = fc
+  .tuple(
+    invoice,
+    fc.dictionary(
+      fc.constantFrom(
+        'DocNumber',
+        'CustomerRef',
+        'BillAddr',
+        'Line',
+        'Active',
+        'TotalAmt',
+        'DueDate',
+        'created',
+        'metadata',
+        'CustomField',
+      ),
+      fc.jsonValue({ maxDepth: 3 }),
+      { maxKeys: 3 },
+    ),
+    fc.boolean(),
+  )
+  .map(([record, noise, duplicate]) => {
+    const out: Record<string, unknown> = { ...record, ...noise };
+    if (duplicate && Array.isArray(record.CustomField))
+      out.CustomField = [...record.CustomField, ...record.CustomField];
+    return out;
+  });
+
+function comparable(result: MapResult): unknown {
+  return result.ok ? result : { ok: false, message: result.error.message, issues: result.error.issues };
+}
+
+describe('generated functions and interpreter', () => {
+  const strict = compileMappings(
+    specs.map((s, i) =>
+      i % 3 === 0 ? { ...s, required: true } : i % 3 === 1 ? { ...s, default: 'dflt' } : s,
+    ),
+  );
+  const strictInterpreted = compileMappings(
+    specs.map((s, i) =>
+      i % 3 === 0 ? { ...s, required: true } : i % 3 === 1 ? { ...s, default: 'dflt' } : s,
+    ),
+    { jit: false },
+  );
+
+  it('map any provider record identically, errors included', () => {
+    fc.assert(
+      fc.property(messyInvoice, (remote) => {
+        expect(comparable(mapping.inbound(remote))).toEqual(comparable(interpreted.inbound(remote)));
+        expect(comparable(strict.inbound(remote))).toEqual(comparable(strictInterpreted.inbound(remote)));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('map any host record identically, errors included', () => {
+    const hostRecord = fc
+      .tuple(
+        invoice,
+        fc.dictionary(
+          fc.constantFrom(...specs.map((s) => s.local.split('.')[0]!)),
+          fc.jsonValue({ maxDepth: 2 }),
+          { maxKeys: 3 },
+        ),
+      )
+      .map(([remote, noise]) => {
+        const local = interpreted.inbound(remote);
+        return { ...(local.ok ? local.value : {}), ...noise };
+      });
+    fc.assert(
+      fc.property(hostRecord, (local) => {
+        expect(comparable(mapping.outbound(local))).toEqual(comparable(interpreted.outbound(local)));
+        expect(comparable(strict.outbound(local))).toEqual(comparable(strictInterpreted.outbound(local)));
+      }),
+      { numRuns: 400 },
+    );
   });
 });
