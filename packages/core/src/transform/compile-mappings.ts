@@ -3,7 +3,6 @@ import { ConfigError } from '../errors/config-error.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import {
   type ComputeFunction,
-  type Converter,
   compileTransform,
   copyJson as copyJsonImport,
   identity,
@@ -18,11 +17,9 @@ import { instantiate as instantiateImport, shapeOf } from './object-shape.js';
 import {
   definiteGetter,
   definiteSetter,
-  type Getter,
   keyedGetter,
   keyedSetter,
   queryGetter,
-  type Setter,
   splitLocal,
 } from './path-access.js';
 
