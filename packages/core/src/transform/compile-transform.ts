@@ -1,44 +1,15 @@
-import { canonicalJson } from '../hash/canonical-json.js';
+import { type ComputeFunction, compileCompute } from './compute-transform.js';
+import { copyJson } from './copy-json.js';
 import { Failure } from './failure.js';
 import { checkDateFormat, convertDate, describe } from './format-date.js';
 import { checkMoneyFormat, convertMoney, currencyDecimals, type MoneyFormat } from './format-money.js';
 import { parseRemotePath } from './json-path.js';
+import { compileLookup } from './lookup-transform.js';
 import type { FormatSpec, StringFormat, TransformSpec } from './mapping-spec.js';
 import { definiteGetter, type Getter, keyedGetter, splitLocal } from './path-access.js';
 
-/** What a compute function is told besides the value. */
-export interface ComputeContext {
-  /** The whole source record: the provider record inbound, the host record outbound. */
-  readonly record: unknown;
-  readonly direction: 'inbound' | 'outbound';
-  /** The mapping's `local` and `remote` paths. */
-  readonly local: string;
-  readonly remote: string;
-  /** The mapping's `transform.options`, as configured. */
-  readonly options: unknown;
-}
-
-/**
- * A named conversion registered in code. `inbound` turns the provider value into the host value,
- * `outbound` the reverse; a mapping used in a direction whose function is missing is a
- * `ConfigError` at compile time. The function receives the source value (`null` when missing)
- * and the whole source record, so it can combine fields. Returning `undefined` or `null` means
- * missing (the default applies); throwing fails that record only, with the error as `cause`.
- *
- * ```ts
- * const computes: Record<string, ComputeFunction> = {
- *   cents: { inbound: (v) => Number(v) / 100, outbound: (v) => Math.round(Number(v) * 100) },
- *   fullName: { inbound: (_v, ctx) => `${(ctx.record as any).GivenName} ${(ctx.record as any).FamilyName}` },
- * };
- * compileMappings(specs, { computes });
- * ```
- */
-export interface ComputeFunction {
-  inbound?: (value: unknown, ctx: ComputeContext) => unknown;
-  outbound?: (value: unknown, ctx: ComputeContext) => unknown;
-  /** Checks `transform.options` at compile time; return problems (empty when fine). */
-  checkOptions?: (options: unknown) => readonly string[];
-}
+export type { ComputeContext, ComputeFunction } from './compute-transform.js';
+export { copyJson } from './copy-json.js';
 
 /** Converts a present value (or, for `runsOnMissing`, also `null`); may return a `Failure`. */
 export type Converter = (value: unknown, record: unknown) => unknown;
@@ -60,16 +31,6 @@ export interface TransformUse {
 
 /** The direct transform; `compileMappings` recognises it and skips the call. */
 export const identity: Converter = (value) => copyJson(value);
-
-/** Deep copy of plain objects and arrays, so mapped records never share structure with sources. */
-export function copyJson(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(copyJson);
-  if (value instanceof Date) return new Date(value.getTime());
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = copyJson((value as Record<string, unknown>)[key]);
-  return out;
-}
 
 /**
  * Compiles one transform for the directions it is used in. Problems are pushed as
@@ -214,138 +175,4 @@ function compileMoney(format: MoneyFormat, use: TransformUse, problems: string[]
     inbound: make('remote', remoteRep, localRep),
     outbound: make('local', localRep, remoteRep),
   };
-}
-
-function inferKeyType(keys: string[]): 'string' | 'number' | 'boolean' {
-  if (keys.length > 0 && keys.every((k) => k === 'true' || k === 'false')) return 'boolean';
-  if (keys.length > 0 && keys.every((k) => k !== '' && String(Number(k)) === k)) return 'number';
-  return 'string';
-}
-
-function compileLookup(
-  spec: Extract<TransformSpec, { type: 'lookup' }>,
-  use: TransformUse,
-  problems: string[],
-): CompiledTransform {
-  if (typeof spec.map !== 'object' || spec.map === null || Array.isArray(spec.map)) {
-    problems.push('transform.map: must be an object from provider values to host values');
-    return { runsOnMissing: false, inbound: identity, outbound: identity };
-  }
-  const keys = Object.keys(spec.map);
-  const forward = new Map<string, unknown>(keys.map((k) => [k, spec.map[k]]));
-  const keyType = spec.keyType ?? inferKeyType(keys);
-  const typedKey = (k: string): unknown =>
-    keyType === 'boolean' ? k === 'true' : keyType === 'number' ? Number(k) : k;
-  const inverse = new Map<string, unknown>();
-  // Host values that are strings, numbers or booleans are found without serialising them.
-  const inversePrimitive = new Map<unknown, unknown>();
-  const hasDefault = 'default' in spec;
-  const hasInverseDefault = 'inverseDefault' in spec;
-  if (use.outbound) {
-    const collisions: string[] = [];
-    for (const k of keys) {
-      let id: string;
-      try {
-        id = canonicalJson(spec.map[k]);
-      } catch {
-        problems.push(`transform.map.${k}: is not JSON data`);
-        continue;
-      }
-      if (inverse.has(id))
-        collisions.push(
-          `${JSON.stringify(inverse.get(id))} and ${JSON.stringify(typedKey(k))} both map to ${id}`,
-        );
-      else {
-        inverse.set(id, typedKey(k));
-        const v = spec.map[k];
-        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-          inversePrimitive.set(v, typedKey(k));
-      }
-    }
-    if (collisions.length)
-      problems.push(
-        `transform.map: is not invertible (${collisions.join('; ')}) but the mapping is used outbound; make the values unique or set direction: 'inbound'`,
-      );
-    if (hasDefault && !hasInverseDefault && !inverse.has(canonicalJson(spec.default)))
-      problems.push(
-        `transform.default: ${JSON.stringify(spec.default)} is not one of the map's values, so it cannot be written back; add it to the map, set inverseDefault, or set direction: 'inbound'`,
-      );
-  }
-  const list = keys.map((k) => JSON.stringify(k)).join(', ');
-  return {
-    runsOnMissing: false,
-    inbound: (value) => {
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-        const key = String(value);
-        if (forward.has(key)) return copyJson(forward.get(key));
-      }
-      if (hasDefault) return copyJson(spec.default);
-      return new Failure(
-        `${describe(value)} is not in the lookup map (keys: ${list}) and there is no default`,
-      );
-    },
-    outbound: (value) => {
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-        const hit = inversePrimitive.get(value);
-        if (hit !== undefined) return hit;
-      } else {
-        let id: string | undefined;
-        try {
-          id = canonicalJson(value);
-        } catch {
-          id = undefined;
-        }
-        if (id !== undefined && inverse.has(id)) return inverse.get(id);
-      }
-      if (hasInverseDefault) return copyJson(spec.inverseDefault);
-      return new Failure(
-        `${describe(value)} is not a value of the lookup map and there is no inverseDefault`,
-      );
-    },
-  };
-}
-
-function compileCompute(
-  spec: Extract<TransformSpec, { type: 'compute' }>,
-  use: TransformUse,
-  problems: string[],
-): CompiledTransform {
-  const none: CompiledTransform = { runsOnMissing: false, inbound: identity, outbound: identity };
-  const name = spec.name;
-  const registered = Object.keys(use.computes);
-  if (typeof name !== 'string' || !Object.hasOwn(use.computes, name)) {
-    problems.push(
-      `transform.name: compute ${describe(name)} is not registered (registered: ${registered.length ? registered.join(', ') : 'none'}); pass it in compileMappings(specs, { computes })`,
-    );
-    return none;
-  }
-  const fn = use.computes[name]!;
-  for (const side of ['inbound', 'outbound'] as const)
-    if (use[side] && typeof fn[side] !== 'function')
-      problems.push(
-        `transform.name: compute "${name}" has no ${side} function but the mapping is used ${side}; add one or set direction: '${side === 'inbound' ? 'outbound' : 'inbound'}'`,
-      );
-  if (fn.checkOptions)
-    for (const p of fn.checkOptions(spec.options)) problems.push(`transform.options: ${p}`);
-  const make = (direction: 'inbound' | 'outbound'): Converter => {
-    const f = fn[direction];
-    if (!f) return identity;
-    return (value, record) => {
-      try {
-        return f(value ?? null, {
-          record,
-          direction,
-          local: use.local,
-          remote: use.remote,
-          options: spec.options,
-        });
-      } catch (error) {
-        return new Failure(
-          `compute "${name}" threw: ${error instanceof Error ? error.message : String(error)}`,
-          error,
-        );
-      }
-    };
-  };
-  return { runsOnMissing: true, inbound: make('inbound'), outbound: make('outbound') };
 }
