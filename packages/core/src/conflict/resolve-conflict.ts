@@ -7,6 +7,14 @@ import { canon, copy, type FieldConflict, isPlainObject, MISSING, threeWayMerge 
 /**
  * Both sides of one link changed since the last sync. All three records are in the same local
  * shape (what `CompiledMappings.inbound()` and `pickLocal()` produce).
+ *
+ * ```ts
+ * const input: ConflictInput = {
+ *   base: link.base, local: mapping.pickLocal(hostRecord), remote: mappedRemote,
+ *   localUpdatedAt: hostRecord.updatedAt, remoteUpdatedAt: new Date(remote.MetaData.LastUpdatedTime),
+ *   strategy: config.conflictResolution, priority: config.prioritySource, fallback: config.conflictFallback,
+ * };
+ * ```
  */
 export interface ConflictInput {
   /** The mapped record both sides agreed on at the last sync; `null` on the first sync of a pre-existing pair. */
@@ -29,6 +37,15 @@ export interface ConflictInput {
  * side). `manual_review`: hold the link, keep the three versions for a person to decide.
  * `conflictingFields` are dotted leaf paths changed on both sides to different values (or, with
  * no base, every differing path), sorted; `threeWay` says whether a base was used.
+ *
+ * ```ts
+ * const res = resolveConflict(input);
+ * if (res.outcome === 'manual_review') await holdForReview(res);
+ * else {
+ *   if (res.applyToLocal) await store.upsert([res.record]);
+ *   if (res.applyToRemote) await push(mapping.outbound(res.record));
+ * }
+ * ```
  */
 export type ConflictResolution =
   | {
@@ -51,7 +68,13 @@ export type ConflictResolution =
       reason: string;
     };
 
-/** The conflict settings of a sync config, as `resolveConflict` reads them. */
+/**
+ * The conflict settings of a sync config, as `resolveConflict` reads them.
+ *
+ * ```ts
+ * const policy: ConflictPolicy = { strategy: 'merge_fields', fallback: 'last_write_wins', priority: 'remote' };
+ * ```
+ */
 export interface ConflictPolicy {
   strategy: ConflictStrategy;
   priority?: PrioritySource | null;

@@ -17,7 +17,13 @@ import {
 
 export type { CompiledMappings, MapResult } from './compiled-mappings.js';
 
-/** Options of {@link compileMappings}. */
+/**
+ * Options of {@link compileMappings}.
+ *
+ * ```ts
+ * compileMappings(specs, { computes: { fullName }, direction: 'inbound' });
+ * ```
+ */
 export interface CompileMappingsOptions {
   /** Named compute functions that `{ type: 'compute', name }` transforms refer to. */
   computes?: Readonly<Record<string, ComputeFunction>>;

@@ -6,13 +6,31 @@ import { describe } from './format-date.js';
 import { generateInbound, generateOutbound } from './jit.js';
 import { instantiate as instantiateImport, shapeOf } from './object-shape.js';
 
-/** The outcome of mapping one record: the mapped object, or why this record could not be mapped. */
+/**
+ * The outcome of mapping one record: the mapped object, or why this record could not be mapped
+ * (a `ValidationError` whose `issues` name each failing local field). The run goes on.
+ *
+ * ```ts
+ * const result = mapping.inbound(providerRecord);
+ * if (!result.ok) log.warn(result.error.message); // "inbound mapping failed for 1 field: name: is required, ..."
+ * else await store.upsert([result.value]);
+ * ```
+ */
 export type MapResult = { ok: true; value: Record<string, unknown> } | { ok: false; error: ValidationError };
 
 /**
  * A mapping compiled once and reused for every record. Every method is pure and synchronous,
  * never throws for bad data (per-record problems are `{ ok: false }` results), and never shares
  * objects between its input and its output.
+ *
+ * ```ts
+ * const mapping = compileMappings(specs);            // once per sync config
+ * for (const record of page) {
+ *   const mapped = mapping.inbound(record);          // provider -> host shape
+ *   const same = mapped.ok && hashRecord(mapped.value) === link.baseHash;
+ * }
+ * const patch = mapping.outbound(hostRecord, { fields: ['email'] }); // sparse update
+ * ```
  */
 export interface CompiledMappings {
   /** Dotted local paths of every active mapping, in mapping order. */

@@ -6,7 +6,13 @@ import type { TransformSpec } from './mapping-spec.js';
 
 const identity: Converter = (value) => copyJson(value);
 
-/** What a compute function is told besides the value. */
+/**
+ * What a compute function is told besides the value.
+ *
+ * ```ts
+ * const tax: ComputeFunction = { inbound: (v, ctx) => Number(v) * (ctx.options as { rate: number }).rate };
+ * ```
+ */
 export interface ComputeContext {
   /** The whole source record: the provider record inbound, the host record outbound. */
   readonly record: unknown;

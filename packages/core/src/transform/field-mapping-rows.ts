@@ -2,7 +2,14 @@ import type { FieldMapping, NewFieldMapping, TransformType } from '../domain/fie
 import { ConfigError } from '../errors/config-error.js';
 import type { MappingSpec, TransformSpec } from './mapping-spec.js';
 
-/** The columns of a stored field mapping that describe it (ids, order and timestamps aside). */
+/**
+ * The columns of a stored field mapping that describe it (ids, order and timestamps aside).
+ *
+ * ```ts
+ * const row: FieldMappingRow = { localField: 'name', remoteField: '$.DisplayName', transformType: 'direct',
+ *   transformConfig: null, direction: 'bidirectional', isRequired: true, defaultValue: null };
+ * ```
+ */
 export type FieldMappingRow = Pick<
   FieldMapping,
   | 'localField'

@@ -8,6 +8,10 @@
  *   truncated when writing, because the target cannot hold them.
  * - `unix_ms`: an instant as milliseconds since the epoch.
  * - `Date`: a JavaScript `Date` (local side only makes sense).
+ *
+ * ```ts
+ * const rep: DateRepresentation = 'unix'; // Stripe `created: 1700000000`
+ * ```
  */
 export type DateRepresentation = 'iso' | 'date' | 'unix' | 'unix_ms' | 'Date';
 

@@ -7,6 +7,11 @@ import { describe } from './format-date.js';
  * - `decimal`: a JavaScript number in major units (QuickBooks `TotalAmt: 19.99`).
  * - `decimal_string`: a string in major units with exactly the currency's decimals (`"19.99"`),
  *   for hosts that keep money in `numeric` columns.
+ *
+ * ```ts
+ * const stripe: MoneyRepresentation = 'minor';   // amount_due: 1999
+ * const quickbooks: MoneyRepresentation = 'decimal'; // TotalAmt: 19.99
+ * ```
  */
 export type MoneyRepresentation = 'minor' | 'decimal' | 'decimal_string';
 

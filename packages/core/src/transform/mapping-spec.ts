@@ -16,7 +16,14 @@ export interface StringFormat {
   case?: 'lower' | 'upper';
 }
 
-/** The options of a `format` transform: dates, money or strings. */
+/**
+ * The options of a `format` transform: dates ({@link DateFormat}), money ({@link MoneyFormat}) or
+ * strings ({@link StringFormat}, or the shorthands `'trim' | 'lower' | 'upper'`).
+ *
+ * ```ts
+ * const format: FormatSpec = { kind: 'money', remote: 'minor', local: 'decimal', currency: 'usd' };
+ * ```
+ */
 export type FormatSpec = DateFormat | MoneyFormat | StringFormat | 'trim' | 'lower' | 'upper';
 
 /**
