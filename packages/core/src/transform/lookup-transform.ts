@@ -69,7 +69,9 @@ export function compileLookup(
     inbound: (value) => {
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
         const key = String(value);
-        if (forward.has(key)) return copyJson(forward.get(key));
+        const hit = forward.get(key);
+        if (hit !== undefined || forward.has(key))
+          return typeof hit === 'object' && hit !== null ? copyJson(hit) : hit;
       }
       if (hasDefault) return copyJson(spec.default);
       return new Failure(
