@@ -188,4 +188,28 @@ describe('resolveConflict properties', () => {
       { numRuns: 300 },
     );
   });
+  it('breaks ties without a priority the same way whichever side is called local', () => {
+    fc.assert(
+      fc.property(
+        conflictInput,
+        fc.constantFrom<ConflictStrategy>('last_write_wins', 'merge_fields'),
+        (input, strategy) => {
+          const tie = {
+            ...input,
+            strategy,
+            fallback: null,
+            priority: null,
+            localUpdatedAt: null,
+            remoteUpdatedAt: null,
+          };
+          const a = resolveConflict(tie);
+          const b = resolveConflict({ ...tie, local: tie.remote, remote: tie.local });
+          if (a.outcome !== 'resolved' || b.outcome !== 'resolved') throw new Error('expected resolved');
+          expect(canonicalJson(b.record)).toBe(canonicalJson(a.record));
+          expect(b.conflictingFields).toEqual(a.conflictingFields);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });

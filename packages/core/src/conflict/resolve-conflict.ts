@@ -1,8 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { ConflictStrategy, PrioritySource } from '../domain/sync-config.js';
 import { ConfigError } from '../errors/config-error.js';
 import { ValidationError } from '../errors/validation-error.js';
-import { hashRecord } from '../hash/canonical-json.js';
-import { canon, copy, type FieldConflict, isPlainObject, MISSING, threeWayMerge } from './three-way-merge.js';
+import { canon, copy, type FieldConflict, isPlainObject, threeWayMerge } from './three-way-merge.js';
 
 /**
  * Both sides of one link changed since the last sync. All three records are in the same local
@@ -125,6 +125,11 @@ export function checkConflictPolicy(policy: ConflictPolicy): void {
     throw new ConfigError(`Invalid conflict policy: ${problems.join('; ')}.`, { problems });
 }
 
+/** SHA-256 of a value's canonical text (an absent value has its own text, distinct from null). */
+function hashOf(value: unknown): string {
+  return createHash('sha256').update(canon(value)).digest('hex');
+}
+
 function validTime(date: Date | null | undefined): number | null {
   return date instanceof Date && !Number.isNaN(date.getTime()) ? date.getTime() : null;
 }
@@ -157,8 +162,8 @@ function lastWriteWinner(
   const tie = lt === null || rt === null ? 'a timestamp is missing' : 'the timestamps are equal';
   if (input.priority === 'local' || input.priority === 'remote')
     return { side: input.priority, why: `${tie}; the priority side (${input.priority}) wins` };
-  const lh = hashRecord(localValue === MISSING ? null : localValue);
-  const rh = hashRecord(remoteValue === MISSING ? null : remoteValue);
+  const lh = hashOf(localValue);
+  const rh = hashOf(remoteValue);
   return { side: lh >= rh ? 'local' : 'remote', why: `${tie}; tie broken by the greater canonical hash` };
 }
 

@@ -3,7 +3,7 @@ import { copyJson } from './copy-json.js';
 import { Failure } from './failure.js';
 import { checkDateFormat, convertDate, describe } from './format-date.js';
 import { checkMoneyFormat, convertMoney, currencyDecimals, type MoneyFormat } from './format-money.js';
-import { parseRemotePath } from './json-path.js';
+import { FORBIDDEN_KEYS, parseRemotePath } from './json-path.js';
 import { compileLookup } from './lookup-transform.js';
 import type { FormatSpec, StringFormat, TransformSpec } from './mapping-spec.js';
 import { definiteGetter, type Getter, keyedGetter, splitLocal } from './path-access.js';
@@ -142,7 +142,16 @@ function compileMoney(format: MoneyFormat, use: TransformUse, problems: string[]
         );
       return undefined;
     }
-    if (side === 'local') return definiteGetter(splitLocal(path));
+    if (side === 'local') {
+      const keys = typeof path === 'string' ? splitLocal(path) : [];
+      if (keys.length === 0 || keys.some((k) => k === '' || FORBIDDEN_KEYS.has(k))) {
+        problems.push(
+          'transform.format.currency.local: must be a dotted path in the host record such as "currency"',
+        );
+        return undefined;
+      }
+      return definiteGetter(keys);
+    }
     const parsed = parseRemotePath(path);
     if ('problem' in parsed) {
       problems.push(`transform.format.currency.remote: ${parsed.problem}`);

@@ -214,10 +214,23 @@ describe('money format', () => {
           remote: '$.u',
           transform: { type: 'format', format: { kind: 'money', remote: 'minor', currency: 'dollars' } },
         },
+        {
+          local: 'w',
+          remote: '$.w',
+          transform: {
+            type: 'format',
+            format: {
+              kind: 'money',
+              remote: 'minor',
+              currency: { remote: '$.currency', local: 'a.__proto__' },
+            },
+          },
+        },
       ]),
     ).toEqual([
       'mappings[0].transform.format.currency.local: is required because the mapping is used outbound (where to read the currency in the host record)',
       'mappings[1].transform.format: currency "dollars" is not a 3-letter ISO 4217 code',
+      'mappings[2].transform.format.currency.local: must be a dotted path in the host record such as "currency"',
     ]);
   });
 });
