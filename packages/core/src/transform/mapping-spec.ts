@@ -67,7 +67,8 @@ export type TransformSpec =
  *   too: the element whose keys equal the filter's literals is updated, or appended holding
  *   them (list every key the provider needs on create in the filter, joined with `&&`). Other
  *   JSONPath forms (`*`, `..`, unions, slices, other filters) read the array of every match and
- *   can only be used with `direction: 'inbound'`.
+ *   can only be used with `direction: 'inbound'`. Outbound, arrays written by index get `null`
+ *   at positions no mapping writes (`$.Line[1].Amount` alone writes `Line: [null, { Amount }]`).
  * - `direction`: default `bidirectional`.
  * - Missing values: a provider value that is absent or `null` becomes `default` if given, else
  *   `null`; the host side is read the same way. So a mapped field is always present (possibly
