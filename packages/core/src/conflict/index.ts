@@ -1,0 +1,7 @@
+export {
+  type ConflictInput,
+  type ConflictPolicy,
+  type ConflictResolution,
+  checkConflictPolicy,
+  resolveConflict,
+} from './resolve-conflict.js';

@@ -1,0 +1,336 @@
+import type { ValidationIssue } from '../errors/validation-error.js';
+import { copyJson } from './compile-transform.js';
+import type { CompiledField } from './compiled-field.js';
+import { Failure } from './failure.js';
+import type { PathStep, RemotePath } from './json-path.js';
+import type { ObjectShape } from './object-shape.js';
+
+/**
+ * Specialised per-mapping functions, generated once at compile time, so that mapping a record
+ * costs about what a hand-written accessor costs (each property access gets its own inline
+ * cache instead of one shared, megamorphic one).
+ *
+ * What is and is not evaluated: the generated source contains only property names written as
+ * `JSON.stringify` string literals and integer array indexes, both taken from paths the parser
+ * already validated. Every value from the configuration (defaults, filter literals, lookup
+ * tables, transforms) stays data, reached through the arrays handed to the generated factory;
+ * compute names are never turned into code. Where code generation is unavailable
+ * (`--disallow-code-generation-from-strings`, a CSP) or turned off with `jit: false`, the
+ * closure-based interpreter produces the same results.
+ */
+export type RecordMapper = (record: Record<string, unknown>) => JitResult;
+export type JitResult =
+  | { ok: true; value: Record<string, unknown> }
+  | { ok: false; issues: ValidationIssue[]; cause: unknown };
+
+let available: boolean | undefined;
+/** Whether this process allows `new Function` (probed once). */
+export function jitAvailable(): boolean {
+  if (available === undefined) {
+    try {
+      available = new Function('return 1')() === 1;
+    } catch {
+      available = false;
+    }
+  }
+  return available;
+}
+
+const key = (k: string): string => `[${JSON.stringify(k)}]`;
+const index = (n: number): string => {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`jit: bad index ${n}`);
+  return `[${n}]`;
+};
+
+/** Statements that read `steps` from the object `root` into `v`. */
+function readCode(steps: readonly PathStep[], root: string): string {
+  if (steps.length === 0) return `v = ${root};`;
+  const lines: string[] = [];
+  steps.forEach((step, i) => {
+    if (i === 0) lines.push(typeof step === 'number' ? 'v = undefined;' : `v = ${root}${key(step)};`);
+    else if (typeof step === 'number') lines.push(`v = Array.isArray(v) ? v${index(step)} : undefined;`);
+    else lines.push(`v = typeof v === "object" && v !== null ? v${key(step)} : undefined;`);
+  });
+  lines.push('if (typeof v === "function") v = undefined;');
+  return lines.join('\n');
+}
+
+/**
+ * Reads `$.Array[?(@.K=='v')].Rest` inline: scans the array comparing keys with the filter's
+ * literals (passed as constants); several matches defer to the field's getter, which returns the
+ * `Failure` naming them.
+ */
+function keyedReadCode(
+  path: Extract<RemotePath, { kind: 'keyed' }>,
+  i: number,
+  constants: unknown[],
+): string {
+  const tests = path.match.map(([k, value]) => {
+    constants.push(value);
+    return `e${key(k)} === K[${constants.length - 1}]`;
+  });
+  return [
+    readCode(path.array, 'r'),
+    'found = undefined; count = 0;',
+    'if (Array.isArray(v)) for (let j = 0; j < v.length; j++) {',
+    '  e = v[j];',
+    `  if (typeof e === "object" && e !== null && ${tests.join(' && ')}) { found = e; count++; }`,
+    '}',
+    `if (count > 1) v = F[${i}].getRemote(r);`,
+    'else if (count === 0) v = undefined;',
+    'else {',
+    path.rest.length === 0 ? 'v = found;' : readCode(path.rest, 'found'),
+    '}',
+  ].join('\n');
+}
+
+function shapeLiteral(shape: ObjectShape): string {
+  const children = new Map(shape.children);
+  const parts = Object.keys(shape.template).map((k) => {
+    const child = children.get(k);
+    return `${JSON.stringify(k)}: ${child ? shapeLiteral(child) : 'null'}`;
+  });
+  return `{${parts.join(', ')}}`;
+}
+
+const CONVERT_IN = (i: number, hasConverter: boolean) =>
+  hasConverter ? `v = F[${i}].toLocal(v, r);` : 'if (typeof v === "object") v = copy(v);';
+
+/** Generates the inbound mapper, or `null` when code generation is unavailable. */
+export function generateInbound(fields: readonly CompiledField[], shape: ObjectShape): RecordMapper | null {
+  if (!jitAvailable()) return null;
+  const constants: unknown[] = [];
+  const body: string[] = [
+    'let v; let e; let found; let count; let issues = null; let cause;',
+    `const o = ${shapeLiteral(shape)};`,
+  ];
+  fields.forEach((field, i) => {
+    const path = field.remotePath;
+    const target = `o${field.localSteps.map(key).join('')}`;
+    const mayFail = field.toLocal !== null || path.kind === 'keyed';
+    body.push(
+      path.kind === 'definite'
+        ? readCode(path.steps, 'r')
+        : path.kind === 'keyed'
+          ? keyedReadCode(path, i, constants)
+          : `v = F[${i}].getRemote(r);`,
+    );
+    body.push(
+      'if (v === undefined || v === null) {',
+      field.runsOnMissing ? `  v = F[${i}].toLocal(null, r);` : '  v = null;',
+      path.kind === 'keyed' ? '} else if (v instanceof Failure) {' : '',
+      '} else {',
+      CONVERT_IN(i, field.toLocal !== null),
+      '}',
+      'if (v === undefined || v === null) {',
+      field.hasDefault
+        ? `  ${target} = copy(F[${i}].defaultValue);`
+        : field.required
+          ? `  issues = H.requiredIn(issues, F[${i}]);`
+          : '',
+      mayFail ? '} else if (v instanceof Failure) {' : '',
+      mayFail ? `  issues = H.failed(issues, F[${i}], v); if (cause === undefined) cause = v.cause;` : '',
+      '} else {',
+      `  ${target} = v;`,
+      '}',
+    );
+  });
+  body.push('return issues === null ? { ok: true, value: o } : { ok: false, issues, cause };');
+  return build(body, fields, constants);
+}
+
+type RemoteNode =
+  | { kind: 'object'; keys: Map<string, RemoteNode | null> }
+  | { kind: 'array'; items: Array<RemoteNode | null> }
+  | {
+      kind: 'keyed';
+      elements: Array<{ id: string; match: ReadonlyArray<readonly [string, unknown]>; node: RemoteNode }>;
+    };
+
+class Unsupported extends Error {}
+
+/**
+ * The whole outbound payload's skeleton, with arrays and keyed elements in place, plus the
+ * accessor of each field's leaf. Throws `Unsupported` for shapes the interpreter handles
+ * (an array written both by index and by key, a value where another mapping needs a container).
+ */
+function remoteSkeleton(fields: readonly CompiledField[]): { root: RemoteNode; leaves: string[] } {
+  const root: RemoteNode = { kind: 'object', keys: new Map() };
+  const leaves: string[] = [];
+  const container = (
+    parent: RemoteNode,
+    step: PathStep,
+    next: 'object' | 'array' | 'keyed',
+  ): [RemoteNode, string] => {
+    const make = (): RemoteNode =>
+      next === 'object'
+        ? { kind: 'object', keys: new Map() }
+        : next === 'array'
+          ? { kind: 'array', items: [] }
+          : { kind: 'keyed', elements: [] };
+    if (parent.kind === 'object' && typeof step === 'string') {
+      let child = parent.keys.get(step);
+      if (child === undefined) {
+        child = make();
+        parent.keys.set(step, child);
+      }
+      if (child === null || child.kind !== next) throw new Unsupported();
+      return [child, key(step)];
+    }
+    if (parent.kind === 'array' && typeof step === 'number') {
+      for (let i = parent.items.length; i <= step; i++) parent.items.push(null);
+      let child = parent.items[step];
+      if (child === null || child === undefined) {
+        child = make();
+        parent.items[step] = child;
+      }
+      if (child.kind !== next) throw new Unsupported();
+      return [child, index(step)];
+    }
+    throw new Unsupported();
+  };
+  const leaf = (parent: RemoteNode, step: PathStep): string => {
+    if (parent.kind === 'object' && typeof step === 'string') {
+      if (parent.keys.has(step)) throw new Unsupported();
+      parent.keys.set(step, null);
+      return key(step);
+    }
+    if (parent.kind === 'array' && typeof step === 'number') {
+      for (let i = parent.items.length; i <= step; i++) parent.items.push(null);
+      if (parent.items[step] !== null) throw new Unsupported();
+      parent.items[step] = null;
+      return index(step);
+    }
+    throw new Unsupported();
+  };
+  const kindOf = (step: PathStep | undefined): 'object' | 'array' =>
+    typeof step === 'number' ? 'array' : 'object';
+  const walk = (
+    start: RemoteNode,
+    steps: readonly PathStep[],
+    last: 'leaf' | 'keyed',
+  ): [RemoteNode, string] => {
+    let node = start;
+    let access = '';
+    const n = last === 'leaf' ? steps.length - 1 : steps.length;
+    for (let s = 0; s < n; s++) {
+      const next = s + 1 < n ? kindOf(steps[s + 1]) : last === 'keyed' ? 'keyed' : kindOf(steps[s + 1]);
+      const [child, part] = container(node, steps[s]!, next);
+      node = child;
+      access += part;
+    }
+    return [node, access];
+  };
+  for (const field of fields) {
+    const path = field.remotePath;
+    if (path.kind === 'definite') {
+      const [parent, access] = walk(root, path.steps, 'leaf');
+      leaves.push(access + leaf(parent, path.steps[path.steps.length - 1]!));
+    } else if (path.kind === 'keyed') {
+      const [array, access] = walk(root, path.array, 'keyed');
+      if (array.kind !== 'keyed') throw new Unsupported();
+      const id = JSON.stringify(path.match);
+      let position = array.elements.findIndex((e) => e.id === id);
+      if (position < 0) {
+        position = array.elements.length;
+        array.elements.push({ id, match: path.match, node: { kind: 'object', keys: new Map() } });
+      }
+      const element = array.elements[position]!.node;
+      const [parent, inner] = walk(element, path.rest, 'leaf');
+      leaves.push(`${access}${index(position)}${inner}${leaf(parent, path.rest[path.rest.length - 1]!)}`);
+    } else throw new Unsupported();
+  }
+  return { root, leaves };
+}
+
+function remoteLiteral(node: RemoteNode | null, constants: unknown[]): string {
+  if (node === null) return 'null';
+  if (node.kind === 'object')
+    return `{${[...node.keys].map(([k, child]) => `${JSON.stringify(k)}: ${remoteLiteral(child, constants)}`).join(', ')}}`;
+  if (node.kind === 'array')
+    return `[${node.items.map((item) => remoteLiteral(item, constants)).join(', ')}]`;
+  return `[${node.elements
+    .map(({ match, node: element }) => {
+      const keys = match.map(([k, value]) => {
+        constants.push(value);
+        return `${JSON.stringify(k)}: K[${constants.length - 1}]`;
+      });
+      const rest = remoteLiteral(element, constants).slice(1, -1);
+      return `{${[...keys, ...(rest ? [rest] : [])].join(', ')}}`;
+    })
+    .join(', ')}]`;
+}
+
+/** Generates the full (not sparse) outbound mapper, or `null` when it cannot or may not. */
+export function generateOutbound(fields: readonly CompiledField[]): RecordMapper | null {
+  if (!jitAvailable()) return null;
+  let skeleton: { root: RemoteNode; leaves: string[] };
+  try {
+    skeleton = remoteSkeleton(fields);
+  } catch (error) {
+    if (error instanceof Unsupported) return null;
+    throw error;
+  }
+  const constants: unknown[] = [];
+  const body: string[] = [
+    'let v; let issues = null; let cause;',
+    `const o = ${remoteLiteral(skeleton.root, constants)};`,
+  ];
+  fields.forEach((field, i) => {
+    const target = `o${skeleton.leaves[i]}`;
+    body.push(readCode(field.localSteps, 'r'));
+    if (field.hasDefault) body.push(`if (v === undefined || v === null) v = F[${i}].defaultValue;`);
+    body.push(
+      'if (v === undefined || v === null) {',
+      field.runsOnMissing ? `  v = F[${i}].toRemote(null, r);` : '  v = null;',
+      '} else {',
+      field.toRemote !== null ? `v = F[${i}].toRemote(v, r);` : 'if (typeof v === "object") v = copy(v);',
+      '}',
+      'if (v === undefined || v === null) {',
+      field.required ? `  issues = H.requiredOut(issues, F[${i}]);` : '',
+      field.toRemote !== null ? '} else if (v instanceof Failure) {' : '',
+      field.toRemote !== null
+        ? `  issues = H.failed(issues, F[${i}], v); if (cause === undefined) cause = v.cause;`
+        : '',
+      '} else {',
+      `  ${target} = v;`,
+      '}',
+    );
+  });
+  body.push('return issues === null ? { ok: true, value: o } : { ok: false, issues, cause };');
+  return build(body, fields, constants);
+}
+
+const helpers = {
+  requiredIn(issues: ValidationIssue[] | null, field: CompiledField): ValidationIssue[] {
+    const list = issues ?? [];
+    list.push({
+      path: field.localSteps,
+      message: `is required, but ${field.remote} is missing and there is no default`,
+      code: 'required',
+    });
+    return list;
+  },
+  requiredOut(issues: ValidationIssue[] | null, field: CompiledField): ValidationIssue[] {
+    const list = issues ?? [];
+    list.push({
+      path: field.localSteps,
+      message: `is required for ${field.remote}, but the host record has no value and there is no default`,
+      code: 'required',
+    });
+    return list;
+  },
+  failed(issues: ValidationIssue[] | null, field: CompiledField, failure: Failure): ValidationIssue[] {
+    const list = issues ?? [];
+    list.push({ path: field.localSteps, message: `${field.remote}: ${failure.message}`, code: failure.code });
+    return list;
+  },
+};
+
+function build(body: string[], fields: readonly CompiledField[], constants: unknown[] = []): RecordMapper {
+  const source = `"use strict";\nreturn function mapRecord(r) {\n${body.filter(Boolean).join('\n')}\n};`;
+  const factory = new Function('F', 'K', 'H', 'Failure', 'copy', source) as (
+    ...args: unknown[]
+  ) => RecordMapper;
+  return factory(fields, constants, helpers, Failure, copyJson);
+}
