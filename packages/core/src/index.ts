@@ -3,6 +3,7 @@
  * events and memory storage. Start with `createSyncBridge` (see the README).
  */
 export * from './auth/index.js';
+export * from './bridge/index.js';
 export * from './conflict/index.js';
 export * from './connector/index.js';
 export * from './domain/index.js';

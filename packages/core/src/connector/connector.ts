@@ -170,10 +170,18 @@ export interface ConnectorDefinition {
     | ((integration: IntegrationInfo, credentials: Credentials) => RateLimitSpec);
   // biome-ignore lint/suspicious/noExplicitAny: entity record types vary per entity; each is checked by its own schema.
   readonly entities: Readonly<Record<string, EntityDefinition<any>>>;
+  /**
+   * The change feed from `cursor` on. A null cursor means "from as far back as the feed keeps"
+   * (Stripe: 30 days of events; QuickBooks: 29 days of CDC); the engine avoids it by asking
+   * `initialChangeCursor` when a full pass starts. A cursor the feed no longer covers throws a
+   * `SyncBridgeError` with code `CURSOR_EXPIRED` (the engine then runs a full pass).
+   */
   changes?(
     ctx: ConnectorContext,
     params: { cursor: string | null; entities: readonly string[] },
   ): AsyncIterable<ChangePage>;
+  /** A cursor at the current end of the change feed; taken when a full pass starts, used after it completes. */
+  initialChangeCursor?(ctx: ConnectorContext, entities: readonly string[]): Promise<string>;
   readonly webhooks?: WebhookSpec;
   // biome-ignore lint/suspicious/noExplicitAny: each action has its own input and output types.
   readonly actions?: Readonly<Record<string, ActionDefinition<any, any>>>;

@@ -24,6 +24,8 @@ interface FullState {
   generation: number;
   done: boolean;
   startedAt: string;
+  /** Where the change feed stood when the pass started: the first incremental run resumes there. */
+  feedStart?: string | null;
 }
 
 /** How far an incremental `since` query reaches back before the last watermark (clock skew). */
@@ -80,6 +82,9 @@ export async function fullPass(run: ConfigRun): Promise<void> {
         generation: (cp.value?.generation ?? 0) + 1,
         done: false,
         startedAt: run.deps.now().toISOString(),
+        feedStart: run.connector.initialChangeCursor
+          ? await run.connector.initialChangeCursor(run.ctx, [run.config.remoteEntity])
+          : null,
       };
   if (!resume) await cp.write(state);
   const pages = run.entity.list(run.ctx, {
@@ -95,6 +100,10 @@ export async function fullPass(run: ConfigRun): Promise<void> {
   }
   await deleteUnseen(run, state.generation);
   await cp.write({ ...state, cursor: null, done: true });
+  if (state.feedStart) {
+    const feed = await checkpoint<{ cursor: string }>(run, 'feed');
+    if (feed.value === null) await feed.write({ cursor: state.feedStart });
+  }
   const since = await checkpoint<{ since: string }>(run, 'since');
   if (since.value === null || since.value.since < state.startedAt)
     await since.write({ since: state.startedAt });

@@ -66,7 +66,10 @@ export function createFakeConnector(options: FakeConnectorOptions = {}): {
     entities,
     ...(options.changeFeed === false
       ? {}
-      : { changes: (_ctx, params) => feed(remote, params, options.feedCarriesRecords ?? false) }),
+      : {
+          changes: (_ctx, params) => feed(remote, params, options.feedCarriesRecords ?? false),
+          initialChangeCursor: async () => String(remote.feedHead),
+        }),
     webhooks: {
       verify(request, secret) {
         const given = Buffer.from(request.headers['x-fake-signature'] ?? '', 'hex');

@@ -52,6 +52,18 @@ describe('inbound sync', () => {
     expect(localRows(s)).toEqual(remoteRows(s));
   });
 
+  it('starts the first incremental run where the full pass began, not at the start of the feed', async () => {
+    const s = await setup();
+    s.remote.put('contact', { name: 'Early A', email: 'a@example.com' });
+    const b = s.remote.put('contact', { name: 'Early B', email: 'b@example.com' });
+    await s.engine.run(s.integrationId, { type: 'full' });
+    s.remote.put('contact', { id: b.id, name: 'Changed B' });
+    const log = await s.engine.run(s.integrationId, { type: 'incremental' });
+    // Only the change made after the full pass is read, not the feed's history before it.
+    expect(log.recordsProcessed).toBe(1);
+    expect(localRows(s).map((r) => r.name)).toEqual(['Changed B', 'Early A']);
+  });
+
   it('runs a full pass when an incremental sync has never completed one', async () => {
     const s = await setup();
     s.remote.seed('contact', people(5));
