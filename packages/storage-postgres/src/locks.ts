@@ -11,6 +11,8 @@ export interface Locks {
   ): Promise<{ acquired: true; value: T } | { acquired: false }>;
 }
 
+const UNLOCK = 'SELECT pg_advisory_unlock(hashtextextended($1, 0))';
+
 /** One in-process mutex per client object, so two adapters over the same pool or PGlite exclude each other. */
 const mutexes = new WeakMap<object, KeyedMutex>();
 function mutexFor(client: object): KeyedMutex {
@@ -35,36 +37,38 @@ export function createLocks(driver: SqlDriver, client: object, namespace: string
   const local = mutexFor(client);
   const session = driver.session;
   const lockId = (key: string) => `${namespace}:${key}`;
-  const operation = 'withLock';
 
   const holdAdvisory = async <T>(key: string, wait: boolean, fn: () => Promise<T>) => {
     if (!session) return { value: await fn() };
-    return session(async (client) => {
-      let got: boolean;
-      try {
+    const operation = wait ? 'withLock' : 'tryWithLock';
+    // Errors of `fn` pass through untouched; connecting, locking and unlocking become typed.
+    let thrownByFn = false;
+    try {
+      return await session(async (client) => {
         const { rows } = await client.query<{ ok: boolean }>(
           wait
             ? 'SELECT pg_advisory_lock(hashtextextended($1, 0)) IS NOT NULL AS ok'
             : 'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok',
           [lockId(key)],
         );
-        got = rows[0]?.ok === true;
-      } catch (error) {
-        throw toStorageError(error, { operation: wait ? 'withLock' : 'tryWithLock' });
-      }
-      if (!got) return undefined;
-      try {
-        return { value: await fn() };
-      } finally {
+        if (rows[0]?.ok !== true) return undefined;
+        let value: T;
         try {
-          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockId(key)]);
+          value = await fn();
         } catch (error) {
-          // The session is discarded by the driver, which ends it and so releases the lock.
-          // biome-ignore lint/correctness/noUnsafeFinally: a failed unlock must surface.
-          throw toStorageError(error, { operation });
+          thrownByFn = true;
+          // Unlock before rethrowing; if that fails too, the driver discards the session
+          // (ending it releases the lock), and the caller still sees its own error.
+          await client.query(UNLOCK, [lockId(key)]).catch(() => undefined);
+          throw error;
         }
-      }
-    });
+        // A failed unlock throws: the driver then discards the session, which releases the lock.
+        await client.query(UNLOCK, [lockId(key)]);
+        return { value };
+      });
+    } catch (error) {
+      throw thrownByFn ? error : toStorageError(error, { operation });
+    }
   };
 
   return {

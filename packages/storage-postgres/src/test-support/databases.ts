@@ -70,3 +70,12 @@ export function sqlProbe(db: TestDatabase, schema: string): StorageProbe {
     },
   };
 }
+
+/** The back ends every behaviour test runs on: PGlite always, the real server when DATABASE_URL is set. */
+export function backends(): { name: 'pglite' | 'postgres'; open: () => Promise<TestDatabase> }[] {
+  const url = DATABASE_URL;
+  return [
+    { name: 'pglite', open: openPglite },
+    ...(url ? [{ name: 'postgres' as const, open: async () => openPostgres(url) }] : []),
+  ];
+}
