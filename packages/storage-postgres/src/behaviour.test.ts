@@ -14,7 +14,7 @@ describe.each(backends())('postgresStorage on $name', ({ open }) => {
     await db.close();
   });
   beforeEach(async () => {
-    storage = postgresStorage({ ...db.connection, schema: freshSchema() } as never);
+    storage = postgresStorage({ ...db.connection, schema: freshSchema() });
     await storage.migrate();
   });
   afterEach(async () => {
@@ -27,7 +27,7 @@ describe.each(backends())('postgresStorage on $name', ({ open }) => {
       `SELECT version FROM "${storage.schema}".schema_migrations ORDER BY version`,
     );
     expect(versions.map((v) => Number(v.version))).toEqual(migrations.map((m) => m.version));
-    const fresh = postgresStorage({ ...db.connection, schema: freshSchema() } as never);
+    const fresh = postgresStorage({ ...db.connection, schema: freshSchema() });
     try {
       expect(await fresh.migrateWithResult()).toEqual({ applied: migrations.map((m) => m.version) });
     } finally {
@@ -46,7 +46,7 @@ describe.each(backends())('postgresStorage on $name', ({ open }) => {
           .filter((s) => s.trim()))
           await db.sql(statement);
       }
-      const own = postgresStorage({ ...db.connection, schema } as never);
+      const own = postgresStorage({ ...db.connection, schema });
       const i = await own.integrations.create({ organizationId: 'o', provider: 'p' });
       expect(await own.integrations.get(i.id)).toEqual(i);
     } finally {

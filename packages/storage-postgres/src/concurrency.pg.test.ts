@@ -20,8 +20,8 @@ describe.skipIf(!url)('postgresStorage across two pools (real server; needs DATA
   const pair = (schema = freshSchema()) => {
     schemas.push(schema);
     return [
-      postgresStorage({ ...a.connection, schema } as never),
-      postgresStorage({ ...b.connection, schema } as never),
+      postgresStorage({ ...a.connection, schema }),
+      postgresStorage({ ...b.connection, schema }),
     ] as const;
   };
   beforeAll(() => {

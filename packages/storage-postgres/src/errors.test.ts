@@ -9,7 +9,7 @@ let db: TestDatabase;
 let storage: PostgresStorage;
 beforeAll(async () => {
   db = await openPglite();
-  storage = postgresStorage({ ...db.connection, schema: freshSchema() } as never);
+  storage = postgresStorage({ ...db.connection, schema: freshSchema() });
   await storage.migrate();
 });
 afterAll(async () => {
@@ -60,7 +60,7 @@ describe('error mapping', () => {
   });
 
   it('tells the host to migrate when the tables are missing', async () => {
-    const unmigrated = postgresStorage({ ...db.connection, schema: freshSchema() } as never);
+    const unmigrated = postgresStorage({ ...db.connection, schema: freshSchema() });
     const error = await unmigrated.integrations.list().catch((e) => e);
     expect(isStorageError(error)).toBe(true);
     expect(error.operation).toBe('integrations.list');

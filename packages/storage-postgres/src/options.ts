@@ -3,10 +3,22 @@ import { pgDriver } from './driver/pg-driver.js';
 import { pgliteDriver } from './driver/pglite-driver.js';
 import type { PGliteLike, PgPoolLike, SqlDriver } from './driver/sql-client.js';
 
-/** Where the adapter connects: exactly one of a `pg.Pool` or a PGlite instance, which the host owns. */
+/**
+ * Where the adapter connects: exactly one of a `pg.Pool` or a PGlite instance, which the host owns.
+ *
+ * ```ts
+ * const connection: PostgresConnection = { pool };   // or { pglite }
+ * ```
+ */
 export type PostgresConnection = { pool: PgPoolLike; pglite?: never } | { pglite: PGliteLike; pool?: never };
 
-/** Options shared by `postgresStorage` and `postgresLocalStore`. */
+/**
+ * Options shared by `postgresStorage` and `postgresLocalStore`.
+ *
+ * ```ts
+ * const options: PostgresConnectionOptions = { pool, schema: 'syncbridge' };
+ * ```
+ */
 export type PostgresConnectionOptions = PostgresConnection & {
   /** Postgres schema holding SyncBridge's tables (created by `migrate()`). Default `syncbridge`. */
   schema?: string;

@@ -24,7 +24,7 @@ if (url) {
   runStorageAdapterSuite({
     name: 'postgres',
     async create() {
-      const storage = postgresStorage({ ...db.connection, schema: freshSchema() } as never);
+      const storage = postgresStorage({ ...db.connection, schema: freshSchema() });
       await storage.migrate();
       return storage;
     },

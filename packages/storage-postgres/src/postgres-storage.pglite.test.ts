@@ -20,7 +20,7 @@ afterAll(async () => {
 runStorageAdapterSuite({
   name: 'pglite',
   async create() {
-    const storage = postgresStorage({ ...db.connection, schema: freshSchema() } as never);
+    const storage = postgresStorage({ ...db.connection, schema: freshSchema() });
     await storage.migrate();
     return storage;
   },

@@ -13,10 +13,23 @@ import { postgresSyncRecords } from './stores/sync-records.js';
 import { postgresWebhookEvents } from './stores/webhook-events.js';
 import { postgresWebhooks } from './stores/webhooks.js';
 
-/** Options of `postgresStorage`: the host's `pool` or `pglite`, and the schema. */
+/**
+ * Options of `postgresStorage`: the host's `pool` or `pglite`, and the schema (default `syncbridge`).
+ *
+ * ```ts
+ * const options: PostgresStorageOptions = { pglite, schema: 'sync' };
+ * ```
+ */
 export type PostgresStorageOptions = PostgresConnectionOptions;
 
-/** The Postgres adapter: a `StorageAdapter` whose `migrate()` also reports what it applied. */
+/**
+ * The Postgres adapter: a `StorageAdapter` that also tells its schema and what `migrate` applied.
+ *
+ * ```ts
+ * const storage: PostgresStorage = postgresStorage({ pool });
+ * const { applied } = await storage.migrateWithResult(); // [] when up to date
+ * ```
+ */
 export interface PostgresStorage extends StorageAdapter {
   /** The Postgres schema the tables live in. */
   readonly schema: string;

@@ -34,7 +34,7 @@ for (const backend of backends()) {
 
     beforeAll(async () => {
       db = await backend.open();
-      storage = postgresStorage({ ...db.connection, schema: freshSchema('sbb') } as never);
+      storage = postgresStorage({ ...db.connection, schema: freshSchema('sbb') });
       await storage.migrate();
       const integration = await storage.integrations.create({ organizationId: 'bench', provider: 'stripe' });
       const config = await storage.syncConfigs.create({

@@ -38,32 +38,65 @@ export interface SqlDriver extends SqlClient {
   readonly session: (<T>(fn: (client: SqlClient) => Promise<T>) => Promise<T>) | undefined;
 }
 
-/** Structural type of a `pg.Pool` (or anything shaped like it). */
+/**
+ * Structural type of a `pg.Pool` (or anything shaped like it): what `postgresStorage({ pool })` needs.
+ *
+ * ```ts
+ * import pg from 'pg';
+ * const pool: PgPoolLike = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * ```
+ */
 export interface PgPoolLike {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
   connect(): Promise<PgPoolClientLike>;
 }
 
-/** Structural type of a `pg.PoolClient`. */
+/**
+ * Structural type of a `pg.PoolClient`, as returned by `pool.connect()`.
+ *
+ * ```ts
+ * const client: PgPoolClientLike = await pool.connect();
+ * client.release();
+ * ```
+ */
 export interface PgPoolClientLike {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
   /** `release(true)` or `release(error)` destroys the connection instead of returning it. */
   release(destroy?: boolean | Error): void;
 }
 
-/** What PGlite returns from `query`. */
+/**
+ * What PGlite returns from `query`.
+ *
+ * ```ts
+ * const { rows, affectedRows }: PGliteResultLike = await pglite.query('SELECT 1');
+ * ```
+ */
 export interface PGliteResultLike {
   rows: unknown[];
   affectedRows?: number;
 }
 
-/** The part of a PGlite transaction object the adapter uses. */
+/**
+ * The part of a PGlite transaction object the adapter uses.
+ *
+ * ```ts
+ * await pglite.transaction(async (tx: PGliteTransactionLike) => tx.query('SELECT 1'));
+ * ```
+ */
 export interface PGliteTransactionLike {
   query(text: string, params?: unknown[]): Promise<PGliteResultLike>;
   exec(script: string): Promise<unknown>;
 }
 
-/** Structural type of an `@electric-sql/pglite` instance. */
+/**
+ * Structural type of an `@electric-sql/pglite` instance: what `postgresStorage({ pglite })` needs.
+ *
+ * ```ts
+ * import { PGlite } from '@electric-sql/pglite';
+ * const pglite: PGliteLike = await PGlite.create();
+ * ```
+ */
 export interface PGliteLike extends PGliteTransactionLike {
   transaction<T>(fn: (tx: PGliteTransactionLike) => Promise<T>): Promise<T>;
 }

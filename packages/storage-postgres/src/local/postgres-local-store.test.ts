@@ -33,7 +33,7 @@ describe.each(backends())('postgresLocalStore on $name', ({ name, open }) => {
   });
   beforeEach(async () => {
     schema = freshSchema('sbl');
-    customers = postgresLocalStore({ ...db.connection, schema, entity: 'customer' } as never);
+    customers = postgresLocalStore({ ...db.connection, schema, entity: 'customer' });
     await customers.migrate();
   });
   afterEach(async () => {
@@ -68,7 +68,7 @@ describe.each(backends())('postgresLocalStore on $name', ({ name, open }) => {
   });
 
   it('keeps entities apart in the shared table', async () => {
-    const invoices = postgresLocalStore({ ...db.connection, schema, entity: 'invoice' } as never);
+    const invoices = postgresLocalStore({ ...db.connection, schema, entity: 'invoice' });
     await customers.upsert([{ id: 'x1', data: { kind: 'customer' } }]);
     await invoices.upsert([{ id: 'x1', data: { kind: 'invoice' } }]);
     expect((await customers.get(['x1']))[0]?.data).toEqual({ kind: 'customer' });

@@ -6,13 +6,25 @@ import { quoteIdent } from '../migrations/migrations.js';
 import { normalizeConnection, type PostgresConnectionOptions } from '../options.js';
 import { storeContext, tablesIn } from '../stores/store-context.js';
 
-/** Options of `postgresLocalStore`: the connection, the schema, and which entity this store holds. */
+/**
+ * Options of `postgresLocalStore`: the connection, the schema, and which entity this store holds.
+ *
+ * ```ts
+ * const options: PostgresLocalStoreOptions = { pool, entity: 'invoice' };
+ * ```
+ */
 export type PostgresLocalStoreOptions = PostgresConnectionOptions & {
   /** The local entity name, e.g. `customer`. Several entities share one table, keyed by this. */
   entity: string;
 };
 
-/** A `LocalStore` on a JSONB table, with `changedSince` always available. */
+/**
+ * A `LocalStore` on a JSONB table, with `changedSince` always available.
+ *
+ * ```ts
+ * const invoices: PostgresLocalStore = postgresLocalStore({ pglite, entity: 'invoice' });
+ * ```
+ */
 export interface PostgresLocalStore<T extends JsonObject = JsonObject> extends LocalStore<T> {
   readonly entity: string;
   changedSince(cursor: string | null, limit: number): Promise<LocalChanges<T>>;

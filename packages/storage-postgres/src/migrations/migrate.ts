@@ -3,7 +3,14 @@ import { toStorageError } from '../errors.js';
 import type { Locks } from '../locks.js';
 import { type Migration, migrations, quoteIdent } from './migrations.js';
 
-/** What `migrate` did: the versions it applied now (empty when the schema was up to date). */
+/**
+ * What `migrate` did: the versions it applied now (empty when the schema was up to date).
+ *
+ * ```ts
+ * const result: MigrationResult = await storage.migrateWithResult();
+ * if (result.applied.length) console.log('migrated to', result.applied.at(-1));
+ * ```
+ */
 export interface MigrationResult {
   readonly applied: readonly number[];
 }

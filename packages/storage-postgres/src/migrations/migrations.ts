@@ -1,4 +1,12 @@
-/** One versioned step of the schema. `sql(schema)` is the script for a schema name (already validated). */
+/**
+ * One versioned step of the schema. `sql(schema)` is the script for a schema name (a plain
+ * lower-case identifier; the schema itself must exist).
+ *
+ * ```ts
+ * const first: Migration = migrations[0]!;
+ * const script = first.sql('syncbridge');
+ * ```
+ */
 export interface Migration {
   readonly version: number;
   readonly name: string;
