@@ -11,6 +11,8 @@ export interface Locks {
   ): Promise<{ acquired: true; value: T } | { acquired: false }>;
 }
 
+const LOCK = 'SELECT pg_advisory_lock(hashtextextended($1, 0)) IS NOT NULL AS ok';
+const TRY_LOCK = 'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok';
 const UNLOCK = 'SELECT pg_advisory_unlock(hashtextextended($1, 0))';
 
 /** One in-process mutex per client object, so two adapters over the same pool or PGlite exclude each other. */
@@ -38,47 +40,45 @@ export function createLocks(driver: SqlDriver, client: object, namespace: string
   const session = driver.session;
   const lockId = (key: string) => `${namespace}:${key}`;
 
-  const holdAdvisory = async <T>(key: string, wait: boolean, fn: () => Promise<T>) => {
+  /**
+   * Runs `fn` holding the advisory lock; `undefined` when `wait` is false and the lock is taken.
+   * `fn`'s own error is carried out of the session as a value, so that the session (and its
+   * connection) is discarded only when locking or unlocking failed; discarding ends the session,
+   * which makes the server release whatever it held.
+   */
+  const holdAdvisory = async <T>(
+    key: string,
+    wait: boolean,
+    fn: () => Promise<T>,
+  ): Promise<{ value: T } | undefined> => {
     if (!session) return { value: await fn() };
-    const operation = wait ? 'withLock' : 'tryWithLock';
-    // Errors of `fn` pass through untouched; connecting, locking and unlocking become typed.
-    let thrownByFn = false;
+    const id = lockId(key);
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
     try {
-      return await session(async (client) => {
-        const { rows } = await client.query<{ ok: boolean }>(
-          wait
-            ? 'SELECT pg_advisory_lock(hashtextextended($1, 0)) IS NOT NULL AS ok'
-            : 'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok',
-          [lockId(key)],
-        );
+      outcome = await session(async (client) => {
+        const { rows } = await client.query<{ ok: boolean }>(wait ? LOCK : TRY_LOCK, [id]);
         if (rows[0]?.ok !== true) return undefined;
-        let value: T;
+        let result: { ok: true; value: T } | { ok: false; error: unknown };
         try {
-          value = await fn();
+          result = { ok: true, value: await fn() };
         } catch (error) {
-          thrownByFn = true;
-          // Unlock before rethrowing; if that fails too, the driver discards the session
-          // (ending it releases the lock), and the caller still sees its own error.
-          await client.query(UNLOCK, [lockId(key)]).catch(() => undefined);
-          throw error;
+          result = { ok: false, error };
         }
-        // A failed unlock throws: the driver then discards the session, which releases the lock.
-        await client.query(UNLOCK, [lockId(key)]);
-        return { value };
+        await client.query(UNLOCK, [id]);
+        return result;
       });
     } catch (error) {
-      throw thrownByFn ? error : toStorageError(error, { operation });
+      throw toStorageError(error, { operation: wait ? 'withLock' : 'tryWithLock' });
     }
+    if (outcome === undefined) return undefined;
+    if (!outcome.ok) throw outcome.error;
+    return { value: outcome.value };
   };
 
   return {
-    withLock: (key, fn) =>
-      local.run(key, async () => {
-        const held = await holdAdvisory(key, true, fn);
-        return held!.value;
-      }),
+    withLock: (key, fn) => local.run(lockId(key), async () => (await holdAdvisory(key, true, fn))!.value),
     async tryWithLock(key, fn) {
-      const outcome = await local.tryRun(key, () => holdAdvisory(key, false, fn));
+      const outcome = await local.tryRun(lockId(key), () => holdAdvisory(key, false, fn));
       const held = outcome?.value;
       return held ? { acquired: true, value: held.value } : { acquired: false };
     },

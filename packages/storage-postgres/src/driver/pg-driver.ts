@@ -58,7 +58,7 @@ export function pgDriver(pool: PgPoolLike): SqlDriver {
         try {
           return await fn(clientOf(client));
         } catch (error) {
-          // A session may hold advisory locks whose release failed: never reuse it after an error.
+          // Whatever failed, the session may still hold a lock: ending it makes the server release it.
           discard(error);
           throw error;
         }
