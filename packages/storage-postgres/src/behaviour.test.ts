@@ -39,13 +39,7 @@ describe.each(backends())('postgresStorage on $name', ({ open }) => {
     const schema = freshSchema('own');
     try {
       await db.sql(`CREATE SCHEMA "${schema}"`);
-      for (const m of migrations) {
-        for (const statement of m
-          .sql(schema)
-          .split(/;\s*\n/)
-          .filter((s) => s.trim()))
-          await db.sql(statement);
-      }
+      for (const m of migrations) await db.exec(m.sql(schema));
       const own = postgresStorage({ ...db.connection, schema });
       const i = await own.integrations.create({ organizationId: 'o', provider: 'p' });
       expect(await own.integrations.get(i.id)).toEqual(i);

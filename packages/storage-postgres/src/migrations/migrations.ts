@@ -130,6 +130,7 @@ CREATE INDEX sync_logs_integration_idx ON ${s}.sync_logs (integration_id, starte
 CREATE INDEX sync_logs_sync_config_idx ON ${s}.sync_logs (sync_config_id) WHERE sync_config_id IS NOT NULL;
 CREATE INDEX sync_logs_started_at_idx ON ${s}.sync_logs (started_at DESC, id DESC);
 
+-- fillfactor: room on each page for HOT updates, since every sync rewrites its links.
 CREATE TABLE ${s}.sync_records (
   -- Byte order, as the memory storage compares ids: keyset paging is the same on any database collation.
   id text COLLATE "C" NOT NULL,
@@ -158,7 +159,7 @@ CREATE TABLE ${s}.sync_records (
   CONSTRAINT sync_records_remote_key UNIQUE (sync_config_id, remote_id) DEFERRABLE INITIALLY IMMEDIATE,
   CONSTRAINT sync_records_sync_config_fkey FOREIGN KEY (sync_config_id)
     REFERENCES ${s}.sync_configs (id) ON DELETE CASCADE
-);
+) WITH (fillfactor = 85);
 -- Keyset paging (list with after) and the cascade from sync_configs.
 CREATE INDEX sync_records_page_idx ON ${s}.sync_records (sync_config_id, id);
 CREATE INDEX sync_records_status_idx ON ${s}.sync_records (sync_config_id, sync_status);

@@ -43,11 +43,19 @@ export function recordset(fields: readonly string[], rows: readonly object[]): s
   return JSON.stringify(encoded);
 }
 
+/** Each spec's (field, column, kind) triples, computed once: reading rows is on the hot path. */
+const compiled = new WeakMap<ColumnSpec, [string, string, ColumnKind][]>();
+
 /** Reads a row written with `spec` back into a domain object (bigint as number, dates as Date). */
 export function fromRow<T>(spec: ColumnSpec, row: Record<string, unknown>): T {
+  let columns = compiled.get(spec);
+  if (!columns) {
+    columns = Object.entries(spec).map(([field, kind]) => [field, snake(field), kind]);
+    compiled.set(spec, columns);
+  }
   const out: Record<string, unknown> = {};
-  for (const [field, kind] of Object.entries(spec)) {
-    const value = row[snake(field)];
+  for (const [field, column, kind] of columns) {
+    const value = row[column];
     if (value === null || value === undefined) out[field] = null;
     else if (kind === 'bigint' || kind === 'int') out[field] = Number(value);
     else if (kind === 'date') out[field] = value instanceof Date ? value : new Date(String(value));

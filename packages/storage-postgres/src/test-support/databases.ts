@@ -16,6 +16,8 @@ export interface TestDatabase {
   readonly kind: 'pg' | 'pglite';
   readonly connection: { pool: pg.Pool } | { pglite: PGlite };
   sql<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /** Runs a multi-statement script, as a host's migration tool would. */
+  exec(script: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function openPglite(): Promise<TestDatabase> {
     kind: 'pglite',
     connection: { pglite },
     sql: async (text, params) => (await pglite.query(text, params)).rows as never,
+    exec: async (script) => void (await pglite.exec(script)),
     close: () => pglite.close(),
   };
 }
@@ -36,6 +39,7 @@ export function openPostgres(url: string, max = 10): TestDatabase & { pool: pg.P
     pool,
     connection: { pool },
     sql: async (text, params) => (await pool.query(text, params)).rows,
+    exec: async (script) => void (await pool.query(script)),
     close: () => pool.end(),
   };
 }
