@@ -3,7 +3,19 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toStorageError } from './errors.js';
 import { type PostgresStorage, postgresStorage } from './postgres-storage.js';
-import { dropSchema, freshSchema, openPglite, type TestDatabase } from './test-support/databases.js';
+import {
+  backends,
+  dropSchema,
+  freshSchema,
+  openPglite,
+  type TestDatabase,
+} from './test-support/databases.js';
+
+/** Everything a logger could print of an error's cause. */
+const printed = (cause: unknown) => {
+  const c = cause as Error & Record<string, unknown>;
+  return [String(c), c.stack ?? '', JSON.stringify({ ...c })].join('\n');
+};
 
 let db: TestDatabase;
 let storage: PostgresStorage;
@@ -117,6 +129,45 @@ describe('error mapping', () => {
   it('lets the caller’s own error out of a transaction unchanged', async () => {
     const boom = new Error('boom');
     await expect(storage.transaction(async () => Promise.reject(boom))).rejects.toBe(boom);
+  });
+});
+
+describe.each(backends())('driver errors kept as cause on $name', ({ open }) => {
+  let db2: TestDatabase;
+  let s2: PostgresStorage;
+  beforeAll(async () => {
+    db2 = await open();
+    s2 = postgresStorage({ ...db2.connection, schema: freshSchema() });
+    await s2.migrate();
+  });
+  afterAll(async () => {
+    await dropSchema(db2, s2.schema);
+    await db2.close();
+  });
+
+  it('carry the SQLSTATE and constraint but no parameter, key value or JSON excerpt', async () => {
+    const state = 'oauth-state-that-must-stay-secret';
+    const input = {
+      state,
+      organizationId: 'o',
+      provider: 'p',
+      redirectUri: 'https://h/cb',
+      expiresAt: new Date(),
+    };
+    await s2.oauthStates.create(input);
+    const dup = await s2.oauthStates.create(input).catch((e) => e);
+    expect(dup.code).toBe('STORAGE_UNIQUE_VIOLATION');
+    expect(dup.cause).toMatchObject({ code: '23505', constraint: 'oauth_states_pkey' });
+    expect(printed(dup.cause)).not.toContain(state);
+    expect(dup.message).not.toContain(state);
+
+    const credentials = 'jwe-ciphertext-head\u0000jwe-ciphertext-tail';
+    const bad = await s2.integrations
+      .create({ organizationId: 'o', provider: 'p', credentials })
+      .catch((e) => e);
+    expect(isStorageError(bad)).toBe(true);
+    expect(printed(bad.cause)).not.toContain('jwe-ciphertext');
+    expect((bad.cause as { code?: string }).code).toMatch(/^22/);
   });
 });
 

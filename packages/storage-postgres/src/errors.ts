@@ -98,10 +98,12 @@ function classify(code: string, message: string): { failure: StorageFailure; rea
  * Turns a driver error into SyncBridge's typed error: unique violations become
  * `STORAGE_UNIQUE_VIOLATION`, a missing parent `NotFoundError`, dropped or refused connections
  * `STORAGE_CONNECTION`, serialization failures and deadlocks `STORAGE_SERIALIZATION`. The driver
- * error travels as `cause`; its text (which can quote parameter values) never enters the message.
+ * error travels as `cause` with anything that quotes data removed (see `redactDriverError`); its
+ * text never enters the message.
  */
-export function toStorageError(error: unknown, context: StatementContext): Error {
-  if (isOurs(error)) return error as Error;
+export function toStorageError(raw: unknown, context: StatementContext): Error {
+  if (isOurs(raw)) return raw as Error;
+  const error = redactDriverError(raw);
   const e = (typeof error === 'object' && error !== null ? error : {}) as DriverError;
   const code = typeof e.code === 'string' ? e.code : '';
   const { operation } = context;
@@ -121,6 +123,42 @@ export function toStorageError(error: unknown, context: StatementContext): Error
   const message = error instanceof Error ? error.message : String(error);
   const { failure, reason } = classify(code, message);
   return new StorageError(`${operation} failed: ${reason}.`, { operation, failure, cause: error });
+}
+
+/** Fields of a server error that describe it without quoting data. */
+const SAFE_FIELDS = [
+  'code',
+  'severity',
+  'constraint',
+  'table',
+  'column',
+  'schema',
+  'dataType',
+  'routine',
+] as const;
+
+/**
+ * The driver error as it may travel as `cause`. A server error can carry data: `detail`
+ * ("Key (state)=(…) already exists"), `where` (a slice of the JSON parameter), the statement's
+ * `params` (PGlite attaches them), and for data exceptions (SQLSTATE class 22) a message that
+ * quotes the input. Those would put ciphertext, OAuth states or customer data into every log
+ * that prints the error, so server errors are replaced by a copy with only the safe fields.
+ * Network errors (ECONNREFUSED…) carry no data and are kept as they are.
+ */
+export function redactDriverError(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null) return error;
+  const e = error as Record<string, unknown>;
+  const fromServer = 'severity' in e || 'detail' in e || 'where' in e || 'params' in e || 'query' in e;
+  if (!fromServer) return error;
+  const code = typeof e.code === 'string' ? e.code : '';
+  const message =
+    code.startsWith('22') || typeof e.message !== 'string'
+      ? `data exception (SQLSTATE ${code || 'unknown'}); the offending value is withheld`
+      : e.message;
+  const copy = new Error(message) as Error & Record<string, unknown>;
+  copy.name = 'PostgresError';
+  for (const field of SAFE_FIELDS) if (e[field] !== undefined) copy[field] = e[field];
+  return copy;
 }
 
 const isOurs = (error: unknown) =>
