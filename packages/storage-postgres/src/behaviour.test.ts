@@ -48,6 +48,21 @@ describe.each(backends())('postgresStorage on $name', ({ open }) => {
     }
   });
 
+  it('with migrate: true, migrates before its first statement', async () => {
+    const auto = postgresStorage({ ...db.connection, schema: freshSchema(), migrate: true });
+    try {
+      const [a, b] = await Promise.all([
+        auto.integrations.create({ organizationId: 'o1', provider: 'p' }),
+        auto.integrations.create({ organizationId: 'o2', provider: 'p' }),
+      ]);
+      expect(await auto.integrations.get(a.id)).toEqual(a);
+      expect(await auto.integrations.get(b.id)).toEqual(b);
+      expect(await auto.migrateWithResult()).toEqual({ applied: [] });
+    } finally {
+      await dropSchema(db, auto.schema);
+    }
+  });
+
   it('keeps calls on the adapter out of a running transaction', async () => {
     let inside!: () => void;
     const entered = new Promise<void>((resolve) => {

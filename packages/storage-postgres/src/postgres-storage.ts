@@ -1,4 +1,5 @@
-import type { StorageAdapter, StorageTransaction } from '@syncbridge/core';
+import { ConfigError, type StorageAdapter, type StorageTransaction } from '@syncbridge/core';
+import { gatedDriver } from './driver/gated-driver.js';
 import { toStorageError } from './errors.js';
 import { createLocks } from './locks.js';
 import { type MigrationResult, runMigrations } from './migrations/migrate.js';
@@ -17,10 +18,17 @@ import { postgresWebhooks } from './stores/webhooks.js';
  * Options of `postgresStorage`: the host's `pool` or `pglite`, and the schema (default `syncbridge`).
  *
  * ```ts
- * const options: PostgresStorageOptions = { pglite, schema: 'sync' };
+ * const options: PostgresStorageOptions = { pglite, schema: 'sync', migrate: true };
  * ```
  */
-export type PostgresStorageOptions = PostgresConnectionOptions;
+export type PostgresStorageOptions = PostgresConnectionOptions & {
+  /**
+   * Apply missing migrations before the first statement (default `false`: call `migrate()`
+   * yourself, e.g. in a deploy step). Handy for PGlite and tests; with it a failed migration
+   * surfaces on the first storage call, and is retried on the next.
+   */
+  migrate?: boolean;
+};
 
 /**
  * The Postgres adapter: a `StorageAdapter` that also tells its schema and what `migrate` applied.
@@ -75,11 +83,18 @@ function stores(ctx: StoreContext): StorageTransaction {
  * ```
  */
 export function postgresStorage(options: PostgresStorageOptions): PostgresStorage {
-  const { driver, client, schema } = normalizeConnection('postgresStorage', options);
+  const { driver: raw, client, schema } = normalizeConnection('postgresStorage', options);
+  const autoMigrate = (options as { migrate?: unknown }).migrate;
+  if (autoMigrate !== undefined && typeof autoMigrate !== 'boolean') {
+    throw new ConfigError('postgresStorage: invalid options. `migrate` must be true or false.', {
+      problems: ['`migrate` must be a boolean'],
+    });
+  }
   const tables = tablesIn(schema);
-  const locks = createLocks(driver, client, `syncbridge:${schema}`);
+  const locks = createLocks(raw, client, `syncbridge:${schema}`);
+  const migrateWithResult = () => runMigrations(raw, locks, schema);
+  const driver = autoMigrate ? gatedDriver(raw, migrateWithResult) : raw;
   const root = storeContext(driver, tables, driver.transaction);
-  const migrateWithResult = () => runMigrations(driver, locks, schema);
   return {
     name: 'postgres',
     schema,
