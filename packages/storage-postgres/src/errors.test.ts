@@ -69,6 +69,18 @@ describe('error mapping', () => {
       .insert({ provider: 'p', eventId: 'e-orphan', integrationId: 'no-such-integration', payload: {} })
       .catch((e) => e);
     expect(isNotFoundError(event)).toBe(true);
+    expect(event.resource).toBe('integration');
+    const integration = await storage.integrations.create({ organizationId: 'o-fk', provider: 'p' });
+    const log = await storage.syncLogs
+      .create({ integrationId: integration.id, syncConfigId: 'no-such-config', syncType: 'full' })
+      .catch((e) => e);
+    expect(isNotFoundError(log)).toBe(true);
+    expect(log).toMatchObject({ resource: 'sync config', id: 'no-such-config' });
+    const links = await storage.syncRecords
+      .upsert([{ syncConfigId: 'no-such-config', localId: 'l1' }])
+      .catch((e) => e);
+    expect(isNotFoundError(links)).toBe(true);
+    expect(links).toMatchObject({ resource: 'sync config', id: 'no-such-config' });
   });
 
   it('tells the host to migrate when the tables are missing', async () => {

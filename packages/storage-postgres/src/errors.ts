@@ -5,11 +5,25 @@ export interface StatementContext {
   /** The adapter operation, e.g. `syncRecords.upsert`. */
   readonly operation: string;
   /**
-   * What a foreign-key violation means for this statement: the parent that does not exist.
-   * Without it a foreign-key violation is a plain `StorageError`.
+   * The parent rows this statement references, by resource (`integration`, `sync config`…),
+   * with their ids where known. A foreign-key violation then becomes a `NotFoundError` naming
+   * the missing parent; without it, a plain `StorageError`.
    */
-  readonly parent?: { readonly resource: string; readonly id?: string };
+  readonly parents?: Readonly<Record<string, string | null | undefined>>;
 }
+
+/** Foreign keys by name → the resource a violation says is missing. */
+const PARENT_OF: Record<string, string> = {
+  sync_configs_integration_fkey: 'integration',
+  field_mappings_sync_config_fkey: 'sync config',
+  sync_logs_integration_fkey: 'integration',
+  sync_logs_sync_config_fkey: 'sync config',
+  sync_records_sync_config_fkey: 'sync config',
+  integration_webhooks_integration_fkey: 'integration',
+  webhook_events_integration_fkey: 'integration',
+  webhook_events_webhook_fkey: 'webhook registration',
+  checkpoints_sync_config_fkey: 'sync config',
+};
 
 /** Unique constraints by name, described as the memory storage describes the same rule. */
 const UNIQUE_RULES: Record<string, string> = {
@@ -112,8 +126,10 @@ export function toStorageError(raw: unknown, context: StatementContext): Error {
     const error_ = uniqueViolation(operation, UNIQUE_RULES[constraint] ?? 'a row with the same unique key');
     return withCause(error_, error);
   }
-  if (code === '23503' && context.parent) {
-    const { resource, id } = context.parent;
+  if (code === '23503' && context.parents) {
+    const constraint = typeof e.constraint === 'string' ? e.constraint : '';
+    const resource = PARENT_OF[constraint] ?? Object.keys(context.parents)[0] ?? 'parent row';
+    const id = context.parents[resource] ?? undefined;
     const message =
       id === undefined
         ? `${operation} failed: the ${resource} it references does not exist.`

@@ -34,7 +34,7 @@ export function postgresCheckpoints(ctx: StoreContext): CheckpointStore {
       const { rows } =
         data.expectedVersion === null
           ? await ctx.run(
-              { operation, parent: { resource: 'sync config', id: data.syncConfigId } },
+              { operation, parents: { 'sync config': data.syncConfigId } },
               `INSERT INTO ${t} (sync_config_id, key, value, version) VALUES ($1, $2, $3::text::jsonb, 1)
                ON CONFLICT (sync_config_id, key) DO NOTHING RETURNING *`,
               [data.syncConfigId, data.key, value],

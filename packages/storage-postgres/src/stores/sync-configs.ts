@@ -37,7 +37,7 @@ export function postgresSyncConfigs(ctx: StoreContext): SyncConfigStore {
       const data = parseWith(newSyncConfigSchema, input, 'syncConfigs.create');
       const row = { ...data, id: data.id ?? randomUUID() };
       const { rows } = await ctx.run(
-        { operation: 'syncConfigs.create', parent: { resource: 'integration', id: data.integrationId } },
+        { operation: 'syncConfigs.create', parents: { integration: data.integrationId } },
         insert,
         [recordset(CONFIG_FIELDS, [row])],
       );

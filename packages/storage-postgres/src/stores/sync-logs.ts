@@ -41,7 +41,7 @@ export function postgresSyncLogs(ctx: StoreContext): SyncLogStore {
       const { rows } = await ctx.run(
         {
           operation: 'syncLogs.create',
-          parent: { resource: 'integration or sync config' },
+          parents: { integration: data.integrationId, 'sync config': data.syncConfigId },
         },
         insert,
         [recordset(CREATE_FIELDS, [row])],

@@ -64,7 +64,10 @@ export function postgresSyncRecords(ctx: StoreContext): SyncRecordStore {
         );
       }
       const { rows: stored } = await ctx.run(
-        { operation: 'syncRecords.upsert', parent: { resource: 'sync config' } },
+        {
+          operation: 'syncRecords.upsert',
+          parents: { 'sync config': rows.length === 1 ? rows[0]!.syncConfigId : undefined },
+        },
         upsert,
         [recordset(WRITE_FIELDS, rows)],
       );

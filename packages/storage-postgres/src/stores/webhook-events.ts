@@ -46,7 +46,10 @@ export function postgresWebhookEvents(ctx: StoreContext): WebhookEventStore {
       // then the insert is tried again.
       for (let attempt = 0; attempt < 3; attempt++) {
         const { rows } = await ctx.run(
-          { operation, parent: { resource: 'integration or webhook registration' } },
+          {
+            operation,
+            parents: { integration: data.integrationId, 'webhook registration': data.webhookId },
+          },
           insert,
           [recordset(INSERT_FIELDS, [row])],
         );
@@ -99,7 +102,7 @@ export function postgresWebhookEvents(ctx: StoreContext): WebhookEventStore {
       const { rows } = await ctx.run(
         {
           operation: 'webhookEvents.update',
-          parent: { resource: 'integration', ...(data.integrationId ? { id: data.integrationId } : {}) },
+          parents: { integration: data.integrationId },
         },
         updateSql(t, WEBHOOK_EVENT, fields, 'id'),
         fields.length ? [id, json] : [id],

@@ -33,7 +33,7 @@ export function postgresWebhooks(ctx: StoreContext): WebhookRegistrationStore {
       const data = parseWith(newWebhookRegistrationSchema, input, 'webhooks.create');
       const row = { ...data, id: data.id ?? randomUUID() };
       const { rows } = await ctx.run(
-        { operation: 'webhooks.create', parent: { resource: 'integration', id: data.integrationId } },
+        { operation: 'webhooks.create', parents: { integration: data.integrationId } },
         insert,
         [recordset(CREATE_FIELDS, [row])],
       );
