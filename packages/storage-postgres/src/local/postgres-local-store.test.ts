@@ -100,6 +100,18 @@ describe.each(backends())('postgresLocalStore on $name', ({ name, open }) => {
     expect(next.pages[0]?.deletedIds).toEqual(['c4']);
   });
 
+  it('prunes old tombstones only', async () => {
+    await customers.upsert([
+      { id: 'a', data: {} },
+      { id: 'b', data: {} },
+    ]);
+    await customers.delete(['a']);
+    expect(await customers.pruneTombstones(new Date(Date.now() - 3_600_000))).toBe(0);
+    expect(await customers.pruneTombstones(new Date(Date.now() + 3_600_000))).toBe(1);
+    expect((await customers.get(['a', 'b'])).map((r) => r.id)).toEqual(['b']);
+    expect((await drain(customers, null)).pages.flatMap((p) => p.deletedIds)).toEqual([]);
+  });
+
   it('rejects a cursor it did not make, and a bad limit', async () => {
     expect(isValidationError(await customers.changedSince('42', 10).catch((e) => e))).toBe(true);
     expect(isValidationError(await customers.changedSince(null, 0).catch((e) => e))).toBe(true);

@@ -28,6 +28,12 @@ export type PostgresLocalStoreOptions = PostgresConnectionOptions & {
 export interface PostgresLocalStore<T extends JsonObject = JsonObject> extends LocalStore<T> {
   readonly entity: string;
   changedSince(cursor: string | null, limit: number): Promise<LocalChanges<T>>;
+  /**
+   * Removes tombstones of deletions older than `before`; returns how many. A reader whose
+   * cursor is older than `before` will not see those deletions, so prune well behind your
+   * slowest reader.
+   */
+  pruneTombstones(before: Date): Promise<number>;
   /** Creates the table (and SyncBridge's other tables) if missing; the same migrations as the storage's. */
   migrate(): Promise<MigrationResult>;
 }
@@ -161,6 +167,17 @@ export function postgresLocalStore<T extends JsonObject = JsonObject>(
         deletedIds: rows.filter((r) => r.deleted).map((r) => r.id),
         cursor: last ? `${last.txid}:${last.seq}` : `${match[1]}:${match[2]}`,
       };
+    },
+    async pruneTombstones(before) {
+      if (!(before instanceof Date) || Number.isNaN(before.getTime())) {
+        throw new ValidationError('localStore.pruneTombstones: before must be a valid Date.');
+      }
+      const { rowCount } = await ctx.run(
+        { operation: 'localStore.pruneTombstones' },
+        `DELETE FROM ${t} WHERE entity = $1 AND deleted AND updated_at < $2::timestamptz`,
+        [entity, before.toISOString()],
+      );
+      return rowCount;
     },
     migrate: () => runMigrations(driver, locks, schema),
   };
