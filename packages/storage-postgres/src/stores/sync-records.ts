@@ -66,7 +66,11 @@ export function postgresSyncRecords(ctx: StoreContext): SyncRecordStore {
       const { rows: stored } = await ctx.run(
         {
           operation: 'syncRecords.upsert',
-          parents: { 'sync config': rows.length === 1 ? rows[0]!.syncConfigId : undefined },
+          // Names the missing config when the batch has only one (the usual case).
+          parents: {
+            'sync config':
+              new Set(rows.map((r) => r.syncConfigId)).size === 1 ? rows[0]!.syncConfigId : undefined,
+          },
         },
         upsert,
         [recordset(WRITE_FIELDS, rows)],
