@@ -89,6 +89,19 @@ describe.each(backends())('postgresStorage on $name', ({ open }) => {
     expect((await storage.integrations.list()).map((i) => i.organizationId)).toEqual(['outside']);
   });
 
+  it('lets the outer adapter be used inside a transaction on pg, and refuses it on PGlite instead of deadlocking', async () => {
+    const outcome = await storage
+      .transaction(async () => storage.integrations.list())
+      .then(
+        () => 'ran',
+        (e: Error) => e.message,
+      );
+    if (db.kind === 'pg') expect(outcome).toBe('ran');
+    else expect(outcome).toMatch(/inside storage\.transaction\(fn\).*use the `tx` stores/);
+    // The adapter is usable afterwards.
+    expect(await storage.integrations.list()).toEqual([]);
+  });
+
   it('upserts a batch far above the 65,535-parameter limit in one call, and swaps ids within a batch', async () => {
     const integration = await storage.integrations.create({ organizationId: 'o', provider: 'p' });
     const config = await storage.syncConfigs.create({

@@ -67,7 +67,8 @@ function stores(ctx: StoreContext): StorageTransaction {
  * its client: `close()` does not end the pool or the PGlite instance.
  *
  * - Every bulk method is one set-based statement; upserts send the batch as one JSON parameter.
- * - `transaction(fn)` runs on one connection with BEGIN/COMMIT/ROLLBACK.
+ * - `transaction(fn)` runs on one connection with BEGIN/COMMIT/ROLLBACK. On PGlite (a single
+ *   connection) calls on the adapter itself from inside `fn` are refused instead of deadlocking.
  * - `withLock` uses session-level advisory locks on pg (excludes across processes) and an
  *   in-process lock on PGlite (one process, one connection).
  * - Errors are typed (`StorageError` with `failure`, `NotFoundError`, `ConflictError`), name

@@ -42,7 +42,12 @@ export function pgDriver(pool: PgPoolLike): SqlDriver {
     ...clientOf(pool),
     transaction: (fn) =>
       lease(async ({ client, discard }) => {
-        await client.query('BEGIN');
+        try {
+          await client.query('BEGIN');
+        } catch (error) {
+          discard(error);
+          throw error;
+        }
         try {
           const value = await fn(clientOf(client));
           await client.query('COMMIT');
