@@ -150,6 +150,13 @@ describe.each(backends())('postgresStorage on $name', ({ open }) => {
       localEntity: 'a',
       remoteEntity: 'b',
     });
+    // Ids and text travel inside one JSON parameter: quotes, backslashes and non-BMP text survive.
+    const odd = `l"\\'\n\u{1F600}é`;
+    const [link] = await storage.syncRecords.upsert([
+      { syncConfigId: config.id, localId: odd, remoteId: 'r', base: { [odd]: odd } },
+    ]);
+    expect(link).toMatchObject({ localId: odd, base: { [odd]: odd } });
+    expect((await storage.syncRecords.getByLocalIds(config.id, [odd]))[0]?.id).toBe(link!.id);
     for (const value of ['a string', 42, [1, 2], { cursor: 'x' }, null]) {
       const current = await storage.checkpoints.get(config.id, 'k');
       const written = await storage.checkpoints.put({

@@ -127,6 +127,11 @@ describe('error mapping', () => {
       ['08006', 'STORAGE_CONNECTION'],
       ['XX000', 'STORAGE_ERROR'],
     ];
+    // Client-side failures of the drivers come without SQLSTATE.
+    const timeout = toStorageError(new Error('timeout exceeded when trying to connect'), { operation: 'op' });
+    expect((timeout as StorageError).code).toBe('STORAGE_TIMEOUT');
+    const lost = toStorageError(new Error('Connection terminated unexpectedly'), { operation: 'op' });
+    expect((lost as StorageError).code).toBe('STORAGE_CONNECTION');
     for (const [code, expected] of cases) {
       const cause = Object.assign(new Error('value "secret-param" made it fail'), { code });
       const error = toStorageError(cause, { operation: 'syncRecords.upsert' }) as StorageError;

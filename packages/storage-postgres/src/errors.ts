@@ -93,10 +93,19 @@ function classify(code: string, message: string): { failure: StorageFailure; rea
     };
   if (code === '22003')
     return { failure: 'unknown', reason: 'a number is out of range for its column (SQLSTATE 22003)' };
-  // pg signals a dropped connection with plain errors and no code.
+  // pg reports its own client-side timeouts with plain errors and no code.
+  if (code === '' && /timeout exceeded when trying to connect|Query read timeout/i.test(message))
+    return {
+      failure: 'timeout',
+      reason:
+        'timed out waiting for a connection or a reply. The server may be unreachable, or the pool exhausted (each held withLock keeps one connection): raise the pool size or the timeout',
+    };
+  // pg signals a dropped connection with plain errors and no code; PGlite a closed instance.
   if (
     code === '' &&
-    /Connection terminated|connection (is )?closed|Client has encountered a connection error/i.test(message)
+    /Connection terminated|connection (is )?closed|Client has encountered a connection error|PGlite is closed/i.test(
+      message,
+    )
   )
     return {
       failure: 'connection',
