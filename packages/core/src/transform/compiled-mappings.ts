@@ -94,7 +94,7 @@ export function createCompiled(
   const outboundCount = outboundList.length;
   const inboundShape = shapeOf(inboundList.map((f) => f.localSteps));
   const outboundShape = shapeOf(outboundList.map((f) => f.remoteKeys).filter((keys) => keys.length > 0));
-  const inboundJit = jit ? generateInbound(inboundList, inboundShape) : null;
+  const inboundJit = jit ? generateInbound(inboundList) : null;
   const outboundJit = jit ? generateOutbound(outboundList) : null;
   const project = (
     local: Record<string, unknown>,

@@ -84,11 +84,17 @@ function partsIn(instant: number, timeZone: string): { y: number; m: number; d: 
   return { y: p.year!, m: p.month!, d: p.day!, offsetMs: wall - Math.floor(instant / 1000) * 1000 };
 }
 
-/** The instant of a wall-clock time in `timeZone` (two passes settle DST transitions). */
+/**
+ * The instant of a wall-clock time in `timeZone`. An ambiguous time (clocks turned back) is the
+ * earlier instant; a time that does not exist (clocks jumped forward, e.g. midnight in Santiago on
+ * the day DST starts) is the first instant after the gap, so a date's midnight stays on that date.
+ */
 function wallToInstant(wallUtc: number, timeZone: string): number {
-  let instant = wallUtc - partsIn(wallUtc, timeZone).offsetMs;
-  instant = wallUtc - partsIn(instant, timeZone).offsetMs;
-  return instant;
+  const before = wallUtc - partsIn(wallUtc - 86_400_000, timeZone).offsetMs;
+  const after = wallUtc - partsIn(wallUtc + 86_400_000, timeZone).offsetMs;
+  for (const candidate of before <= after ? [before, after] : [after, before])
+    if (candidate + partsIn(candidate, timeZone).offsetMs === wallUtc) return candidate;
+  return before;
 }
 
 function validDate(y: number, m: number, d: number): boolean {

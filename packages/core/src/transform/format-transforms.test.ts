@@ -64,6 +64,43 @@ describe('date format', () => {
     expect(value(m.outbound({ txnAt: '2026-01-16T07:59:59.000Z' }))).toEqual({ TxnDate: '2026-01-15' });
   });
 
+  it('keeps a calendar date on its day in every time zone, also when its midnight does not exist', () => {
+    const zones = [
+      'America/Santiago',
+      'America/Los_Angeles',
+      'Asia/Beirut',
+      'Australia/Lord_Howe',
+      'Asia/Kolkata',
+    ];
+    const mappings = zones.map((timeZone) =>
+      compileMappings([
+        {
+          local: 'at',
+          remote: '$.d',
+          transform: { type: 'format', format: { kind: 'date', remote: 'date', timeZone } },
+        },
+      ]),
+    );
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('2005-01-01T00:00:00Z'),
+          max: new Date('2035-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        fc.integer({ min: 0, max: zones.length - 1 }),
+        (day, zone) => {
+          const d = day.toISOString().slice(0, 10);
+          const m = mappings[zone]!;
+          expect(value(m.outbound(value(m.inbound({ d }))))).toEqual({ d });
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    // Santiago skipped 00:00-01:00 on 2020-09-06: that day starts at 01:00 -03:00.
+    expect(value(mappings[0]!.inbound({ d: '2020-09-06' }))).toEqual({ at: '2020-09-06T04:00:00.000Z' });
+  });
+
   it('requires a time zone to convert between a calendar date and an instant, and checks it', () => {
     expect(
       problemsOf([

@@ -3,17 +3,17 @@ import { copyJson } from './compile-transform.js';
 import type { CompiledField } from './compiled-field.js';
 import { Failure } from './failure.js';
 import type { PathStep, RemotePath } from './json-path.js';
-import type { ObjectShape } from './object-shape.js';
 
 /**
  * Specialised per-mapping functions, generated once at compile time, so that mapping a record
  * costs about what a hand-written accessor costs (each property access gets its own inline
  * cache instead of one shared, megamorphic one).
  *
- * What is and is not evaluated: the generated source contains only property names written as
- * `JSON.stringify` string literals and integer array indexes, both taken from paths the parser
- * already validated. Every value from the configuration (defaults, filter literals, lookup
- * tables, transforms) stays data, reached through the arrays handed to the generated factory;
+ * What is and is not evaluated: the generated source contains only property names and the
+ * literals of key filters (`[?(@.Name=='Region')]`), written with `JSON.stringify` (always a
+ * valid string literal) or as finite numbers, booleans and null, and integer array indexes, all
+ * from paths the parser already validated. Every other configuration value (defaults, lookup
+ * tables, transforms) stays data, reached through the array handed to the generated factory;
  * compute names are never turned into code. Where code generation is unavailable
  * (`--disallow-code-generation-from-strings`, a CSP) or turned off with `jit: false`, the
  * closure-based interpreter produces the same results.
@@ -34,6 +34,17 @@ export function jitAvailable(): boolean {
     }
   }
   return available;
+}
+
+/**
+ * A filter literal (string, finite number, boolean or null, as the path parser produced it) as
+ * a JavaScript literal. `JSON.stringify` of a string is always a valid string literal, so the
+ * text cannot escape into code; anything else is refused.
+ */
+function literalCode(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return JSON.stringify(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return `(${String(value)})`;
+  throw new Error(`jit: ${typeof value} is not a filter literal`);
 }
 
 const key = (k: string): string => `[${JSON.stringify(k)}]`;
@@ -57,18 +68,11 @@ function readCode(steps: readonly PathStep[], root: string): string {
 
 /**
  * Reads `$.Array[?(@.K=='v')].Rest` inline: scans the array comparing keys with the filter's
- * literals (passed as constants); several matches defer to the field's getter, which returns the
+ * literals; several matches defer to the field's getter, which returns the
  * `Failure` naming them.
  */
-function keyedReadCode(
-  path: Extract<RemotePath, { kind: 'keyed' }>,
-  i: number,
-  constants: unknown[],
-): string {
-  const tests = path.match.map(([k, value]) => {
-    constants.push(value);
-    return `e${key(k)} === K[${constants.length - 1}]`;
-  });
+function keyedReadCode(path: Extract<RemotePath, { kind: 'keyed' }>, i: number): string {
+  const tests = path.match.map(([k, value]) => `e${key(k)} === ${literalCode(value)}`);
   return [
     readCode(path.array, 'r'),
     'found = undefined; count = 0;',
@@ -84,35 +88,61 @@ function keyedReadCode(
   ].join('\n');
 }
 
-function shapeLiteral(shape: ObjectShape): string {
-  const children = new Map(shape.children);
-  const parts = Object.keys(shape.template).map((k) => {
-    const child = children.get(k);
-    return `${JSON.stringify(k)}: ${child ? shapeLiteral(child) : 'null'}`;
+type Tree = Map<string, Tree | number>;
+
+/** An object literal of the local paths with each leaf holding its field's variable (`v3`). */
+function localLiteral(fields: readonly CompiledField[]): string {
+  const root: Tree = new Map();
+  fields.forEach((field, i) => {
+    let node = root;
+    field.localSteps.forEach((step, s) => {
+      if (s === field.localSteps.length - 1) node.set(step, i);
+      else {
+        let next = node.get(step);
+        if (!(next instanceof Map)) {
+          next = new Map();
+          node.set(step, next);
+        }
+        node = next;
+      }
+    });
   });
-  return `{${parts.join(', ')}}`;
+  const render = (tree: Tree): string =>
+    `{${[...tree].map(([k, child]) => `${JSON.stringify(k)}: ${typeof child === 'number' ? variable(child) : render(child)}`).join(', ')}}`;
+  return render(root);
+}
+
+const variable = (i: number): string => {
+  if (!Number.isSafeInteger(i) || i < 0) throw new Error(`jit: bad field index ${i}`);
+  return `v${i}`;
+};
+
+/** `let v0 = null, v1 = null, ...;`: each field's value, assembled into one literal at the end. */
+function declareFields(count: number): string {
+  return count === 0
+    ? ''
+    : `let ${Array.from({ length: count }, (_, i) => `${variable(i)} = null`).join(', ')};`;
 }
 
 const CONVERT_IN = (i: number, hasConverter: boolean) =>
   hasConverter ? `v = F[${i}].toLocal(v, r);` : 'if (typeof v === "object") v = copy(v);';
 
 /** Generates the inbound mapper, or `null` when code generation is unavailable. */
-export function generateInbound(fields: readonly CompiledField[], shape: ObjectShape): RecordMapper | null {
+export function generateInbound(fields: readonly CompiledField[]): RecordMapper | null {
   if (!jitAvailable()) return null;
-  const constants: unknown[] = [];
   const body: string[] = [
     'let v; let e; let found; let count; let issues = null; let cause;',
-    `const o = ${shapeLiteral(shape)};`,
+    declareFields(fields.length),
   ];
   fields.forEach((field, i) => {
     const path = field.remotePath;
-    const target = `o${field.localSteps.map(key).join('')}`;
+    const target = variable(i);
     const mayFail = field.toLocal !== null || path.kind === 'keyed';
     body.push(
       path.kind === 'definite'
         ? readCode(path.steps, 'r')
         : path.kind === 'keyed'
-          ? keyedReadCode(path, i, constants)
+          ? keyedReadCode(path, i)
           : `v = F[${i}].getRemote(r);`,
     );
     body.push(
@@ -135,13 +165,15 @@ export function generateInbound(fields: readonly CompiledField[], shape: ObjectS
       '}',
     );
   });
-  body.push('return issues === null ? { ok: true, value: o } : { ok: false, issues, cause };');
-  return build(body, fields, constants);
+  body.push(
+    `return issues === null ? { ok: true, value: ${localLiteral(fields)} } : { ok: false, issues, cause };`,
+  );
+  return build(body, fields);
 }
 
 type RemoteNode =
-  | { kind: 'object'; keys: Map<string, RemoteNode | null> }
-  | { kind: 'array'; items: Array<RemoteNode | null> }
+  | { kind: 'object'; keys: Map<string, RemoteNode | number> }
+  | { kind: 'array'; items: Array<RemoteNode | number | null> }
   | {
       kind: 'keyed';
       elements: Array<{ id: string; match: ReadonlyArray<readonly [string, unknown]>; node: RemoteNode }>;
@@ -154,9 +186,8 @@ class Unsupported extends Error {}
  * accessor of each field's leaf. Throws `Unsupported` for shapes the interpreter handles
  * (an array written both by index and by key, a value where another mapping needs a container).
  */
-function remoteSkeleton(fields: readonly CompiledField[]): { root: RemoteNode; leaves: string[] } {
+function remoteSkeleton(fields: readonly CompiledField[]): RemoteNode {
   const root: RemoteNode = { kind: 'object', keys: new Map() };
-  const leaves: string[] = [];
   const container = (
     parent: RemoteNode,
     step: PathStep,
@@ -174,7 +205,7 @@ function remoteSkeleton(fields: readonly CompiledField[]): { root: RemoteNode; l
         child = make();
         parent.keys.set(step, child);
       }
-      if (child === null || child.kind !== next) throw new Unsupported();
+      if (typeof child === 'number' || child.kind !== next) throw new Unsupported();
       return [child, key(step)];
     }
     if (parent.kind === 'array' && typeof step === 'number') {
@@ -184,22 +215,22 @@ function remoteSkeleton(fields: readonly CompiledField[]): { root: RemoteNode; l
         child = make();
         parent.items[step] = child;
       }
-      if (child.kind !== next) throw new Unsupported();
+      if (typeof child === 'number' || child.kind !== next) throw new Unsupported();
       return [child, index(step)];
     }
     throw new Unsupported();
   };
-  const leaf = (parent: RemoteNode, step: PathStep): string => {
+  const leaf = (parent: RemoteNode, step: PathStep, field: number): void => {
     if (parent.kind === 'object' && typeof step === 'string') {
       if (parent.keys.has(step)) throw new Unsupported();
-      parent.keys.set(step, null);
-      return key(step);
+      parent.keys.set(step, field);
+      return;
     }
     if (parent.kind === 'array' && typeof step === 'number') {
       for (let i = parent.items.length; i <= step; i++) parent.items.push(null);
       if (parent.items[step] !== null) throw new Unsupported();
-      parent.items[step] = null;
-      return index(step);
+      parent.items[step] = field;
+      return;
     }
     throw new Unsupported();
   };
@@ -221,13 +252,13 @@ function remoteSkeleton(fields: readonly CompiledField[]): { root: RemoteNode; l
     }
     return [node, access];
   };
-  for (const field of fields) {
+  fields.forEach((field, i) => {
     const path = field.remotePath;
     if (path.kind === 'definite') {
-      const [parent, access] = walk(root, path.steps, 'leaf');
-      leaves.push(access + leaf(parent, path.steps[path.steps.length - 1]!));
+      const [parent] = walk(root, path.steps, 'leaf');
+      leaf(parent, path.steps[path.steps.length - 1]!, i);
     } else if (path.kind === 'keyed') {
-      const [array, access] = walk(root, path.array, 'keyed');
+      const [array] = walk(root, path.array, 'keyed');
       if (array.kind !== 'keyed') throw new Unsupported();
       const id = JSON.stringify(path.match);
       let position = array.elements.findIndex((e) => e.id === id);
@@ -236,26 +267,23 @@ function remoteSkeleton(fields: readonly CompiledField[]): { root: RemoteNode; l
         array.elements.push({ id, match: path.match, node: { kind: 'object', keys: new Map() } });
       }
       const element = array.elements[position]!.node;
-      const [parent, inner] = walk(element, path.rest, 'leaf');
-      leaves.push(`${access}${index(position)}${inner}${leaf(parent, path.rest[path.rest.length - 1]!)}`);
+      const [parent] = walk(element, path.rest, 'leaf');
+      leaf(parent, path.rest[path.rest.length - 1]!, i);
     } else throw new Unsupported();
-  }
-  return { root, leaves };
+  });
+  return root;
 }
 
-function remoteLiteral(node: RemoteNode | null, constants: unknown[]): string {
+function remoteLiteral(node: RemoteNode | number | null): string {
   if (node === null) return 'null';
+  if (typeof node === 'number') return variable(node);
   if (node.kind === 'object')
-    return `{${[...node.keys].map(([k, child]) => `${JSON.stringify(k)}: ${remoteLiteral(child, constants)}`).join(', ')}}`;
-  if (node.kind === 'array')
-    return `[${node.items.map((item) => remoteLiteral(item, constants)).join(', ')}]`;
+    return `{${[...node.keys].map(([k, child]) => `${JSON.stringify(k)}: ${remoteLiteral(child)}`).join(', ')}}`;
+  if (node.kind === 'array') return `[${node.items.map((item) => remoteLiteral(item)).join(', ')}]`;
   return `[${node.elements
     .map(({ match, node: element }) => {
-      const keys = match.map(([k, value]) => {
-        constants.push(value);
-        return `${JSON.stringify(k)}: K[${constants.length - 1}]`;
-      });
-      const rest = remoteLiteral(element, constants).slice(1, -1);
+      const keys = match.map(([k, value]) => `${JSON.stringify(k)}: ${literalCode(value)}`);
+      const rest = remoteLiteral(element).slice(1, -1);
       return `{${[...keys, ...(rest ? [rest] : [])].join(', ')}}`;
     })
     .join(', ')}]`;
@@ -264,20 +292,16 @@ function remoteLiteral(node: RemoteNode | null, constants: unknown[]): string {
 /** Generates the full (not sparse) outbound mapper, or `null` when it cannot or may not. */
 export function generateOutbound(fields: readonly CompiledField[]): RecordMapper | null {
   if (!jitAvailable()) return null;
-  let skeleton: { root: RemoteNode; leaves: string[] };
+  let skeleton: RemoteNode;
   try {
     skeleton = remoteSkeleton(fields);
   } catch (error) {
     if (error instanceof Unsupported) return null;
     throw error;
   }
-  const constants: unknown[] = [];
-  const body: string[] = [
-    'let v; let issues = null; let cause;',
-    `const o = ${remoteLiteral(skeleton.root, constants)};`,
-  ];
+  const body: string[] = ['let v; let issues = null; let cause;', declareFields(fields.length)];
   fields.forEach((field, i) => {
-    const target = `o${skeleton.leaves[i]}`;
+    const target = variable(i);
     body.push(readCode(field.localSteps, 'r'));
     if (field.hasDefault) body.push(`if (v === undefined || v === null) v = F[${i}].defaultValue;`);
     body.push(
@@ -297,8 +321,10 @@ export function generateOutbound(fields: readonly CompiledField[]): RecordMapper
       '}',
     );
   });
-  body.push('return issues === null ? { ok: true, value: o } : { ok: false, issues, cause };');
-  return build(body, fields, constants);
+  body.push(
+    `return issues === null ? { ok: true, value: ${remoteLiteral(skeleton)} } : { ok: false, issues, cause };`,
+  );
+  return build(body, fields);
 }
 
 const helpers = {
@@ -327,10 +353,8 @@ const helpers = {
   },
 };
 
-function build(body: string[], fields: readonly CompiledField[], constants: unknown[] = []): RecordMapper {
+function build(body: string[], fields: readonly CompiledField[]): RecordMapper {
   const source = `"use strict";\nreturn function mapRecord(r) {\n${body.filter(Boolean).join('\n')}\n};`;
-  const factory = new Function('F', 'K', 'H', 'Failure', 'copy', source) as (
-    ...args: unknown[]
-  ) => RecordMapper;
-  return factory(fields, constants, helpers, Failure, copyJson);
+  const factory = new Function('F', 'H', 'Failure', 'copy', source) as (...args: unknown[]) => RecordMapper;
+  return factory(fields, helpers, Failure, copyJson);
 }
