@@ -1,6 +1,6 @@
 import { isValidationError, type LocalChanges } from '@syncbridge/core';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   backends,
   DATABASE_URL,
@@ -10,8 +10,29 @@ import {
 } from '../test-support/databases.js';
 import { type PostgresLocalStore, postgresLocalStore } from './postgres-local-store.js';
 
+/**
+ * Waits until every transaction that was running when this is called has ended. The cursor only
+ * reports changes older than the oldest running transaction on the whole server, and on a shared
+ * server other test files (running in parallel) hold transactions of their own.
+ */
+async function settled(db: TestDatabase): Promise<void> {
+  if (db.kind === 'pglite') return;
+  const [mark] = await db.sql<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+  await vi.waitFor(
+    async () => {
+      const [row] = await db.sql<{ ok: boolean }>(
+        'SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 AS ok',
+        [mark!.xid],
+      );
+      if (!row?.ok) throw new Error('older transactions are still running');
+    },
+    { timeout: 20_000, interval: 20 },
+  );
+}
+
 /** Reads every change after `cursor`, page by page. */
-async function drain(store: PostgresLocalStore, cursor: string | null, limit = 3) {
+async function drain(store: PostgresLocalStore, cursor: string | null, limit = 3, settle = true) {
+  if (settle) await settled(currentDb);
   const pages: LocalChanges[] = [];
   for (;;) {
     const page = await store.changedSince(cursor, limit);
@@ -21,12 +42,15 @@ async function drain(store: PostgresLocalStore, cursor: string | null, limit = 3
   }
 }
 
+let currentDb: TestDatabase;
+
 describe.each(backends())('postgresLocalStore on $name', ({ name, open }) => {
   let db: TestDatabase;
   let schema: string;
   let customers: PostgresLocalStore;
   beforeAll(async () => {
     db = await open();
+    currentDb = db;
   });
   afterAll(async () => {
     await db.close();
@@ -84,6 +108,7 @@ describe.each(backends())('postgresLocalStore on $name', ({ name, open }) => {
     expect(first.pages.flatMap((p) => p.records.map((r) => r.id))).toEqual(['c1', 'c2', 'c3', 'c4']);
     expect(first.pages[0]?.records).toHaveLength(3);
     // Nothing new: the same cursor comes back.
+    await settled(db);
     const idle = await customers.changedSince(first.cursor, 10);
     expect(idle).toEqual({ records: [], deletedIds: [], cursor: first.cursor });
 
@@ -130,7 +155,8 @@ describe.each(backends())('postgresLocalStore on $name', ({ name, open }) => {
           `INSERT INTO "${schema}".local_records (entity, id, data, updated_at) VALUES ('customer', 'slow', '{}', now())`,
         );
         await customers.upsert([{ id: 'fast', data: {} }]);
-        const before = await drain(customers, null);
+        // Read while the host transaction is still open (no waiting for it to end).
+        const before = await drain(customers, null, 3, false);
         await client.query('COMMIT');
         const after = await drain(customers, before.cursor);
         const seen = [...before.pages, ...after.pages].flatMap((p) => p.records.map((r) => r.id));
