@@ -53,12 +53,37 @@ const index = (n: number): string => {
   return `[${n}]`;
 };
 
-/** Statements that read `steps` from the object `root` into `v`. */
-function readCode(steps: readonly PathStep[], root: string): string {
+/**
+ * First keys that two or more multi-step paths start with, read once per record into `p0`,
+ * `p1`, ... (`$.CustomerRef.value` and `$.CustomerRef.name` share one read of `CustomerRef`).
+ */
+function sharedPrefixes(
+  paths: ReadonlyArray<readonly PathStep[]>,
+  root: string,
+): { code: string; map: Map<string, string> } {
+  const counts = new Map<string, number>();
+  for (const steps of paths)
+    if (steps.length > 1 && typeof steps[0] === 'string')
+      counts.set(steps[0], (counts.get(steps[0]) ?? 0) + 1);
+  const map = new Map<string, string>();
+  const lines: string[] = [];
+  for (const [first, count] of counts)
+    if (count > 1) {
+      const name = `p${map.size}`;
+      map.set(first, `v = ${name};`);
+      lines.push(`const ${name} = ${root}${key(first)};`);
+    }
+  return { code: lines.join('\n'), map };
+}
+
+/** Statements that read `steps` from the object `root` into `v` (using a shared first read if any). */
+function readCode(steps: readonly PathStep[], root: string, prefixes?: Map<string, string>): string {
   if (steps.length === 0) return `v = ${root};`;
   const lines: string[] = [];
+  const shared = typeof steps[0] === 'string' ? prefixes?.get(steps[0]) : undefined;
   steps.forEach((step, i) => {
-    if (i === 0) lines.push(typeof step === 'number' ? 'v = undefined;' : `v = ${root}${key(step)};`);
+    if (i === 0)
+      lines.push(shared ?? (typeof step === 'number' ? 'v = undefined;' : `v = ${root}${key(step)};`));
     else if (typeof step === 'number') lines.push(`v = Array.isArray(v) ? v${index(step)} : undefined;`);
     else lines.push(`v = typeof v === "object" && v !== null ? v${key(step)} : undefined;`);
   });
@@ -71,10 +96,14 @@ function readCode(steps: readonly PathStep[], root: string): string {
  * literals; several matches defer to the field's getter, which returns the
  * `Failure` naming them.
  */
-function keyedReadCode(path: Extract<RemotePath, { kind: 'keyed' }>, i: number): string {
+function keyedReadCode(
+  path: Extract<RemotePath, { kind: 'keyed' }>,
+  i: number,
+  prefixes: Map<string, string>,
+): string {
   const tests = path.match.map(([k, value]) => `e${key(k)} === ${literalCode(value)}`);
   return [
-    readCode(path.array, 'r'),
+    readCode(path.array, 'r', prefixes),
     'found = undefined; count = 0;',
     'if (Array.isArray(v)) for (let j = 0; j < v.length; j++) {',
     '  e = v[j];',
@@ -130,21 +159,45 @@ const CONVERT_IN = (i: number, hasConverter: boolean) =>
 /** Generates the inbound mapper, or `null` when code generation is unavailable. */
 export function generateInbound(fields: readonly CompiledField[]): RecordMapper | null {
   if (!jitAvailable()) return null;
+  const prefixes = sharedPrefixes(
+    fields.map((f) =>
+      f.remotePath.kind === 'definite'
+        ? f.remotePath.steps
+        : f.remotePath.kind === 'keyed'
+          ? [...f.remotePath.array, 0]
+          : [],
+    ),
+    'r',
+  );
   const body: string[] = [
     'let v; let e; let found; let count; let issues = null; let cause;',
     declareFields(fields.length),
+    prefixes.code,
   ];
   fields.forEach((field, i) => {
     const path = field.remotePath;
     const target = variable(i);
-    const mayFail = field.toLocal !== null || path.kind === 'keyed';
     body.push(
       path.kind === 'definite'
-        ? readCode(path.steps, 'r')
+        ? readCode(path.steps, 'r', prefixes.map)
         : path.kind === 'keyed'
-          ? keyedReadCode(path, i)
+          ? keyedReadCode(path, i, prefixes.map)
           : `v = F[${i}].getRemote(r);`,
     );
+    const onMissing = field.hasDefault
+      ? `  ${target} = copy(F[${i}].defaultValue);`
+      : field.required
+        ? `  issues = H.requiredIn(issues, F[${i}]);`
+        : '';
+    if (field.toLocal === null && !field.runsOnMissing && path.kind !== 'keyed') {
+      // The common case, a direct value: use it (objects copied) or fall back to the default.
+      body.push(
+        `if (v !== undefined && v !== null) ${target} = typeof v === "object" ? copy(v) : v;`,
+        onMissing ? `else {\n${onMissing}\n}` : '',
+      );
+      return;
+    }
+    const mayFail = field.toLocal !== null || path.kind === 'keyed';
     body.push(
       'if (v === undefined || v === null) {',
       field.runsOnMissing ? `  v = F[${i}].toLocal(null, r);` : '  v = null;',
@@ -153,11 +206,7 @@ export function generateInbound(fields: readonly CompiledField[]): RecordMapper 
       CONVERT_IN(i, field.toLocal !== null),
       '}',
       'if (v === undefined || v === null) {',
-      field.hasDefault
-        ? `  ${target} = copy(F[${i}].defaultValue);`
-        : field.required
-          ? `  issues = H.requiredIn(issues, F[${i}]);`
-          : '',
+      onMissing,
       mayFail ? '} else if (v instanceof Failure) {' : '',
       mayFail ? `  issues = H.failed(issues, F[${i}], v); if (cause === undefined) cause = v.cause;` : '',
       '} else {',
@@ -299,11 +348,27 @@ export function generateOutbound(fields: readonly CompiledField[]): RecordMapper
     if (error instanceof Unsupported) return null;
     throw error;
   }
-  const body: string[] = ['let v; let issues = null; let cause;', declareFields(fields.length)];
+  const prefixes = sharedPrefixes(
+    fields.map((f) => f.localSteps),
+    'r',
+  );
+  const body: string[] = [
+    'let v; let issues = null; let cause;',
+    declareFields(fields.length),
+    prefixes.code,
+  ];
   fields.forEach((field, i) => {
     const target = variable(i);
-    body.push(readCode(field.localSteps, 'r'));
+    body.push(readCode(field.localSteps, 'r', prefixes.map));
     if (field.hasDefault) body.push(`if (v === undefined || v === null) v = F[${i}].defaultValue;`);
+    const onMissing = field.required ? `  issues = H.requiredOut(issues, F[${i}]);` : '';
+    if (field.toRemote === null && !field.runsOnMissing) {
+      body.push(
+        `if (v !== undefined && v !== null) ${target} = typeof v === "object" ? copy(v) : v;`,
+        onMissing ? `else {\n${onMissing}\n}` : '',
+      );
+      return;
+    }
     body.push(
       'if (v === undefined || v === null) {',
       field.runsOnMissing ? `  v = F[${i}].toRemote(null, r);` : '  v = null;',
@@ -311,7 +376,7 @@ export function generateOutbound(fields: readonly CompiledField[]): RecordMapper
       field.toRemote !== null ? `v = F[${i}].toRemote(v, r);` : 'if (typeof v === "object") v = copy(v);',
       '}',
       'if (v === undefined || v === null) {',
-      field.required ? `  issues = H.requiredOut(issues, F[${i}]);` : '',
+      onMissing,
       field.toRemote !== null ? '} else if (v instanceof Failure) {' : '',
       field.toRemote !== null
         ? `  issues = H.failed(issues, F[${i}], v); if (cause === undefined) cause = v.cause;`
