@@ -2,6 +2,8 @@ import type { ValidationIssue } from '../errors/validation-error.js';
 import { copyJson } from './compile-transform.js';
 import type { CompiledField } from './compiled-field.js';
 import { Failure } from './failure.js';
+import { index, key, literalCode, propertyName, variable } from './jit-code.js';
+import { type RemoteNode, remoteLiteral, remoteSkeleton, Unsupported } from './jit-payload.js';
 import type { PathStep, RemotePath } from './json-path.js';
 
 /**
@@ -35,23 +37,6 @@ export function jitAvailable(): boolean {
   }
   return available;
 }
-
-/**
- * A filter literal (string, finite number, boolean or null, as the path parser produced it) as
- * a JavaScript literal. `JSON.stringify` of a string is always a valid string literal, so the
- * text cannot escape into code; anything else is refused.
- */
-function literalCode(value: unknown): string {
-  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return JSON.stringify(value);
-  if (typeof value === 'number' && Number.isFinite(value)) return `(${String(value)})`;
-  throw new Error(`jit: ${typeof value} is not a filter literal`);
-}
-
-const key = (k: string): string => `[${JSON.stringify(k)}]`;
-const index = (n: number): string => {
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`jit: bad index ${n}`);
-  return `[${n}]`;
-};
 
 /**
  * First keys that two or more multi-step paths start with, read once per record into `p0`,
@@ -137,14 +122,9 @@ function localLiteral(fields: readonly CompiledField[]): string {
     });
   });
   const render = (tree: Tree): string =>
-    `{${[...tree].map(([k, child]) => `${JSON.stringify(k)}: ${typeof child === 'number' ? variable(child) : render(child)}`).join(', ')}}`;
+    `{${[...tree].map(([k, child]) => `${propertyName(k)}: ${typeof child === 'number' ? variable(child) : render(child)}`).join(', ')}}`;
   return render(root);
 }
-
-const variable = (i: number): string => {
-  if (!Number.isSafeInteger(i) || i < 0) throw new Error(`jit: bad field index ${i}`);
-  return `v${i}`;
-};
 
 /** `let v0 = null, v1 = null, ...;`: each field's value, assembled into one literal at the end. */
 function declareFields(count: number): string {
@@ -218,124 +198,6 @@ export function generateInbound(fields: readonly CompiledField[]): RecordMapper 
     `return issues === null ? { ok: true, value: ${localLiteral(fields)} } : { ok: false, issues, cause };`,
   );
   return build(body, fields);
-}
-
-type RemoteNode =
-  | { kind: 'object'; keys: Map<string, RemoteNode | number> }
-  | { kind: 'array'; items: Array<RemoteNode | number | null> }
-  | {
-      kind: 'keyed';
-      elements: Array<{ id: string; match: ReadonlyArray<readonly [string, unknown]>; node: RemoteNode }>;
-    };
-
-class Unsupported extends Error {}
-
-/**
- * The whole outbound payload's skeleton, with arrays and keyed elements in place, plus the
- * accessor of each field's leaf. Throws `Unsupported` for shapes the interpreter handles
- * (an array written both by index and by key, a value where another mapping needs a container).
- */
-function remoteSkeleton(fields: readonly CompiledField[]): RemoteNode {
-  const root: RemoteNode = { kind: 'object', keys: new Map() };
-  const container = (
-    parent: RemoteNode,
-    step: PathStep,
-    next: 'object' | 'array' | 'keyed',
-  ): [RemoteNode, string] => {
-    const make = (): RemoteNode =>
-      next === 'object'
-        ? { kind: 'object', keys: new Map() }
-        : next === 'array'
-          ? { kind: 'array', items: [] }
-          : { kind: 'keyed', elements: [] };
-    if (parent.kind === 'object' && typeof step === 'string') {
-      let child = parent.keys.get(step);
-      if (child === undefined) {
-        child = make();
-        parent.keys.set(step, child);
-      }
-      if (typeof child === 'number' || child.kind !== next) throw new Unsupported();
-      return [child, key(step)];
-    }
-    if (parent.kind === 'array' && typeof step === 'number') {
-      for (let i = parent.items.length; i <= step; i++) parent.items.push(null);
-      let child = parent.items[step];
-      if (child === null || child === undefined) {
-        child = make();
-        parent.items[step] = child;
-      }
-      if (typeof child === 'number' || child.kind !== next) throw new Unsupported();
-      return [child, index(step)];
-    }
-    throw new Unsupported();
-  };
-  const leaf = (parent: RemoteNode, step: PathStep, field: number): void => {
-    if (parent.kind === 'object' && typeof step === 'string') {
-      if (parent.keys.has(step)) throw new Unsupported();
-      parent.keys.set(step, field);
-      return;
-    }
-    if (parent.kind === 'array' && typeof step === 'number') {
-      for (let i = parent.items.length; i <= step; i++) parent.items.push(null);
-      if (parent.items[step] !== null) throw new Unsupported();
-      parent.items[step] = field;
-      return;
-    }
-    throw new Unsupported();
-  };
-  const kindOf = (step: PathStep | undefined): 'object' | 'array' =>
-    typeof step === 'number' ? 'array' : 'object';
-  const walk = (
-    start: RemoteNode,
-    steps: readonly PathStep[],
-    last: 'leaf' | 'keyed',
-  ): [RemoteNode, string] => {
-    let node = start;
-    let access = '';
-    const n = last === 'leaf' ? steps.length - 1 : steps.length;
-    for (let s = 0; s < n; s++) {
-      const next = s + 1 < n ? kindOf(steps[s + 1]) : last === 'keyed' ? 'keyed' : kindOf(steps[s + 1]);
-      const [child, part] = container(node, steps[s]!, next);
-      node = child;
-      access += part;
-    }
-    return [node, access];
-  };
-  fields.forEach((field, i) => {
-    const path = field.remotePath;
-    if (path.kind === 'definite') {
-      const [parent] = walk(root, path.steps, 'leaf');
-      leaf(parent, path.steps[path.steps.length - 1]!, i);
-    } else if (path.kind === 'keyed') {
-      const [array] = walk(root, path.array, 'keyed');
-      if (array.kind !== 'keyed') throw new Unsupported();
-      const id = JSON.stringify(path.match);
-      let position = array.elements.findIndex((e) => e.id === id);
-      if (position < 0) {
-        position = array.elements.length;
-        array.elements.push({ id, match: path.match, node: { kind: 'object', keys: new Map() } });
-      }
-      const element = array.elements[position]!.node;
-      const [parent] = walk(element, path.rest, 'leaf');
-      leaf(parent, path.rest[path.rest.length - 1]!, i);
-    } else throw new Unsupported();
-  });
-  return root;
-}
-
-function remoteLiteral(node: RemoteNode | number | null): string {
-  if (node === null) return 'null';
-  if (typeof node === 'number') return variable(node);
-  if (node.kind === 'object')
-    return `{${[...node.keys].map(([k, child]) => `${JSON.stringify(k)}: ${remoteLiteral(child)}`).join(', ')}}`;
-  if (node.kind === 'array') return `[${node.items.map((item) => remoteLiteral(item)).join(', ')}]`;
-  return `[${node.elements
-    .map(({ match, node: element }) => {
-      const keys = match.map(([k, value]) => `${JSON.stringify(k)}: ${literalCode(value)}`);
-      const rest = remoteLiteral(element).slice(1, -1);
-      return `{${[...keys, ...(rest ? [rest] : [])].join(', ')}}`;
-    })
-    .join(', ')}]`;
 }
 
 /** Generates the full (not sparse) outbound mapper, or `null` when it cannot or may not. */
