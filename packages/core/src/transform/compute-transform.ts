@@ -67,8 +67,15 @@ export function compileCompute(
       problems.push(
         `transform.name: compute "${name}" has no ${side} function but the mapping is used ${side}; add one or set direction: '${side === 'inbound' ? 'outbound' : 'inbound'}'`,
       );
-  if (fn.checkOptions)
-    for (const p of fn.checkOptions(spec.options)) problems.push(`transform.options: ${p}`);
+  if (fn.checkOptions) {
+    try {
+      for (const p of fn.checkOptions(spec.options)) problems.push(`transform.options: ${p}`);
+    } catch (error) {
+      problems.push(
+        `transform.options: compute "${name}" rejected its options: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
   const make = (direction: 'inbound' | 'outbound'): Converter => {
     const f = fn[direction];
     if (!f) return identity;

@@ -2,6 +2,8 @@ import type { ValidationIssue } from '../errors/validation-error.js';
 import { copyJson } from './compile-transform.js';
 import type { CompiledField } from './compiled-field.js';
 import { Failure } from './failure.js';
+import { index, key, literalCode, propertyName, variable } from './jit-code.js';
+import { type RemoteNode, remoteLiteral, remoteSkeleton, Unsupported } from './jit-payload.js';
 import type { PathStep, RemotePath } from './json-path.js';
 
 /**
@@ -37,28 +39,36 @@ export function jitAvailable(): boolean {
 }
 
 /**
- * A filter literal (string, finite number, boolean or null, as the path parser produced it) as
- * a JavaScript literal. `JSON.stringify` of a string is always a valid string literal, so the
- * text cannot escape into code; anything else is refused.
+ * First keys that two or more multi-step paths start with, read once per record into `p0`,
+ * `p1`, ... (`$.CustomerRef.value` and `$.CustomerRef.name` share one read of `CustomerRef`).
  */
-function literalCode(value: unknown): string {
-  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return JSON.stringify(value);
-  if (typeof value === 'number' && Number.isFinite(value)) return `(${String(value)})`;
-  throw new Error(`jit: ${typeof value} is not a filter literal`);
+function sharedPrefixes(
+  paths: ReadonlyArray<readonly PathStep[]>,
+  root: string,
+): { code: string; map: Map<string, string> } {
+  const counts = new Map<string, number>();
+  for (const steps of paths)
+    if (steps.length > 1 && typeof steps[0] === 'string')
+      counts.set(steps[0], (counts.get(steps[0]) ?? 0) + 1);
+  const map = new Map<string, string>();
+  const lines: string[] = [];
+  for (const [first, count] of counts)
+    if (count > 1) {
+      const name = `p${map.size}`;
+      map.set(first, `v = ${name};`);
+      lines.push(`const ${name} = ${root}${key(first)};`);
+    }
+  return { code: lines.join('\n'), map };
 }
 
-const key = (k: string): string => `[${JSON.stringify(k)}]`;
-const index = (n: number): string => {
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`jit: bad index ${n}`);
-  return `[${n}]`;
-};
-
-/** Statements that read `steps` from the object `root` into `v`. */
-function readCode(steps: readonly PathStep[], root: string): string {
+/** Statements that read `steps` from the object `root` into `v` (using a shared first read if any). */
+function readCode(steps: readonly PathStep[], root: string, prefixes?: Map<string, string>): string {
   if (steps.length === 0) return `v = ${root};`;
   const lines: string[] = [];
+  const shared = typeof steps[0] === 'string' ? prefixes?.get(steps[0]) : undefined;
   steps.forEach((step, i) => {
-    if (i === 0) lines.push(typeof step === 'number' ? 'v = undefined;' : `v = ${root}${key(step)};`);
+    if (i === 0)
+      lines.push(shared ?? (typeof step === 'number' ? 'v = undefined;' : `v = ${root}${key(step)};`));
     else if (typeof step === 'number') lines.push(`v = Array.isArray(v) ? v${index(step)} : undefined;`);
     else lines.push(`v = typeof v === "object" && v !== null ? v${key(step)} : undefined;`);
   });
@@ -71,10 +81,14 @@ function readCode(steps: readonly PathStep[], root: string): string {
  * literals; several matches defer to the field's getter, which returns the
  * `Failure` naming them.
  */
-function keyedReadCode(path: Extract<RemotePath, { kind: 'keyed' }>, i: number): string {
+function keyedReadCode(
+  path: Extract<RemotePath, { kind: 'keyed' }>,
+  i: number,
+  prefixes: Map<string, string>,
+): string {
   const tests = path.match.map(([k, value]) => `e${key(k)} === ${literalCode(value)}`);
   return [
-    readCode(path.array, 'r'),
+    readCode(path.array, 'r', prefixes),
     'found = undefined; count = 0;',
     'if (Array.isArray(v)) for (let j = 0; j < v.length; j++) {',
     '  e = v[j];',
@@ -108,14 +122,9 @@ function localLiteral(fields: readonly CompiledField[]): string {
     });
   });
   const render = (tree: Tree): string =>
-    `{${[...tree].map(([k, child]) => `${JSON.stringify(k)}: ${typeof child === 'number' ? variable(child) : render(child)}`).join(', ')}}`;
+    `{${[...tree].map(([k, child]) => `${propertyName(k)}: ${typeof child === 'number' ? variable(child) : render(child)}`).join(', ')}}`;
   return render(root);
 }
-
-const variable = (i: number): string => {
-  if (!Number.isSafeInteger(i) || i < 0) throw new Error(`jit: bad field index ${i}`);
-  return `v${i}`;
-};
 
 /** `let v0 = null, v1 = null, ...;`: each field's value, assembled into one literal at the end. */
 function declareFields(count: number): string {
@@ -130,21 +139,45 @@ const CONVERT_IN = (i: number, hasConverter: boolean) =>
 /** Generates the inbound mapper, or `null` when code generation is unavailable. */
 export function generateInbound(fields: readonly CompiledField[]): RecordMapper | null {
   if (!jitAvailable()) return null;
+  const prefixes = sharedPrefixes(
+    fields.map((f) =>
+      f.remotePath.kind === 'definite'
+        ? f.remotePath.steps
+        : f.remotePath.kind === 'keyed'
+          ? [...f.remotePath.array, 0]
+          : [],
+    ),
+    'r',
+  );
   const body: string[] = [
     'let v; let e; let found; let count; let issues = null; let cause;',
     declareFields(fields.length),
+    prefixes.code,
   ];
   fields.forEach((field, i) => {
     const path = field.remotePath;
     const target = variable(i);
-    const mayFail = field.toLocal !== null || path.kind === 'keyed';
     body.push(
       path.kind === 'definite'
-        ? readCode(path.steps, 'r')
+        ? readCode(path.steps, 'r', prefixes.map)
         : path.kind === 'keyed'
-          ? keyedReadCode(path, i)
+          ? keyedReadCode(path, i, prefixes.map)
           : `v = F[${i}].getRemote(r);`,
     );
+    const onMissing = field.hasDefault
+      ? `  ${target} = copy(F[${i}].defaultValue);`
+      : field.required
+        ? `  issues = H.requiredIn(issues, F[${i}]);`
+        : '';
+    if (field.toLocal === null && !field.runsOnMissing && path.kind !== 'keyed') {
+      // The common case, a direct value: use it (objects copied) or fall back to the default.
+      body.push(
+        `if (v !== undefined && v !== null) ${target} = typeof v === "object" ? copy(v) : v;`,
+        onMissing ? `else {\n${onMissing}\n}` : '',
+      );
+      return;
+    }
+    const mayFail = field.toLocal !== null || path.kind === 'keyed';
     body.push(
       'if (v === undefined || v === null) {',
       field.runsOnMissing ? `  v = F[${i}].toLocal(null, r);` : '  v = null;',
@@ -153,11 +186,7 @@ export function generateInbound(fields: readonly CompiledField[]): RecordMapper 
       CONVERT_IN(i, field.toLocal !== null),
       '}',
       'if (v === undefined || v === null) {',
-      field.hasDefault
-        ? `  ${target} = copy(F[${i}].defaultValue);`
-        : field.required
-          ? `  issues = H.requiredIn(issues, F[${i}]);`
-          : '',
+      onMissing,
       mayFail ? '} else if (v instanceof Failure) {' : '',
       mayFail ? `  issues = H.failed(issues, F[${i}], v); if (cause === undefined) cause = v.cause;` : '',
       '} else {',
@@ -171,124 +200,6 @@ export function generateInbound(fields: readonly CompiledField[]): RecordMapper 
   return build(body, fields);
 }
 
-type RemoteNode =
-  | { kind: 'object'; keys: Map<string, RemoteNode | number> }
-  | { kind: 'array'; items: Array<RemoteNode | number | null> }
-  | {
-      kind: 'keyed';
-      elements: Array<{ id: string; match: ReadonlyArray<readonly [string, unknown]>; node: RemoteNode }>;
-    };
-
-class Unsupported extends Error {}
-
-/**
- * The whole outbound payload's skeleton, with arrays and keyed elements in place, plus the
- * accessor of each field's leaf. Throws `Unsupported` for shapes the interpreter handles
- * (an array written both by index and by key, a value where another mapping needs a container).
- */
-function remoteSkeleton(fields: readonly CompiledField[]): RemoteNode {
-  const root: RemoteNode = { kind: 'object', keys: new Map() };
-  const container = (
-    parent: RemoteNode,
-    step: PathStep,
-    next: 'object' | 'array' | 'keyed',
-  ): [RemoteNode, string] => {
-    const make = (): RemoteNode =>
-      next === 'object'
-        ? { kind: 'object', keys: new Map() }
-        : next === 'array'
-          ? { kind: 'array', items: [] }
-          : { kind: 'keyed', elements: [] };
-    if (parent.kind === 'object' && typeof step === 'string') {
-      let child = parent.keys.get(step);
-      if (child === undefined) {
-        child = make();
-        parent.keys.set(step, child);
-      }
-      if (typeof child === 'number' || child.kind !== next) throw new Unsupported();
-      return [child, key(step)];
-    }
-    if (parent.kind === 'array' && typeof step === 'number') {
-      for (let i = parent.items.length; i <= step; i++) parent.items.push(null);
-      let child = parent.items[step];
-      if (child === null || child === undefined) {
-        child = make();
-        parent.items[step] = child;
-      }
-      if (typeof child === 'number' || child.kind !== next) throw new Unsupported();
-      return [child, index(step)];
-    }
-    throw new Unsupported();
-  };
-  const leaf = (parent: RemoteNode, step: PathStep, field: number): void => {
-    if (parent.kind === 'object' && typeof step === 'string') {
-      if (parent.keys.has(step)) throw new Unsupported();
-      parent.keys.set(step, field);
-      return;
-    }
-    if (parent.kind === 'array' && typeof step === 'number') {
-      for (let i = parent.items.length; i <= step; i++) parent.items.push(null);
-      if (parent.items[step] !== null) throw new Unsupported();
-      parent.items[step] = field;
-      return;
-    }
-    throw new Unsupported();
-  };
-  const kindOf = (step: PathStep | undefined): 'object' | 'array' =>
-    typeof step === 'number' ? 'array' : 'object';
-  const walk = (
-    start: RemoteNode,
-    steps: readonly PathStep[],
-    last: 'leaf' | 'keyed',
-  ): [RemoteNode, string] => {
-    let node = start;
-    let access = '';
-    const n = last === 'leaf' ? steps.length - 1 : steps.length;
-    for (let s = 0; s < n; s++) {
-      const next = s + 1 < n ? kindOf(steps[s + 1]) : last === 'keyed' ? 'keyed' : kindOf(steps[s + 1]);
-      const [child, part] = container(node, steps[s]!, next);
-      node = child;
-      access += part;
-    }
-    return [node, access];
-  };
-  fields.forEach((field, i) => {
-    const path = field.remotePath;
-    if (path.kind === 'definite') {
-      const [parent] = walk(root, path.steps, 'leaf');
-      leaf(parent, path.steps[path.steps.length - 1]!, i);
-    } else if (path.kind === 'keyed') {
-      const [array] = walk(root, path.array, 'keyed');
-      if (array.kind !== 'keyed') throw new Unsupported();
-      const id = JSON.stringify(path.match);
-      let position = array.elements.findIndex((e) => e.id === id);
-      if (position < 0) {
-        position = array.elements.length;
-        array.elements.push({ id, match: path.match, node: { kind: 'object', keys: new Map() } });
-      }
-      const element = array.elements[position]!.node;
-      const [parent] = walk(element, path.rest, 'leaf');
-      leaf(parent, path.rest[path.rest.length - 1]!, i);
-    } else throw new Unsupported();
-  });
-  return root;
-}
-
-function remoteLiteral(node: RemoteNode | number | null): string {
-  if (node === null) return 'null';
-  if (typeof node === 'number') return variable(node);
-  if (node.kind === 'object')
-    return `{${[...node.keys].map(([k, child]) => `${JSON.stringify(k)}: ${remoteLiteral(child)}`).join(', ')}}`;
-  if (node.kind === 'array') return `[${node.items.map((item) => remoteLiteral(item)).join(', ')}]`;
-  return `[${node.elements
-    .map(({ match, node: element }) => {
-      const keys = match.map(([k, value]) => `${JSON.stringify(k)}: ${literalCode(value)}`);
-      const rest = remoteLiteral(element).slice(1, -1);
-      return `{${[...keys, ...(rest ? [rest] : [])].join(', ')}}`;
-    })
-    .join(', ')}]`;
-}
-
 /** Generates the full (not sparse) outbound mapper, or `null` when it cannot or may not. */
 export function generateOutbound(fields: readonly CompiledField[]): RecordMapper | null {
   if (!jitAvailable()) return null;
@@ -299,11 +210,27 @@ export function generateOutbound(fields: readonly CompiledField[]): RecordMapper
     if (error instanceof Unsupported) return null;
     throw error;
   }
-  const body: string[] = ['let v; let issues = null; let cause;', declareFields(fields.length)];
+  const prefixes = sharedPrefixes(
+    fields.map((f) => f.localSteps),
+    'r',
+  );
+  const body: string[] = [
+    'let v; let issues = null; let cause;',
+    declareFields(fields.length),
+    prefixes.code,
+  ];
   fields.forEach((field, i) => {
     const target = variable(i);
-    body.push(readCode(field.localSteps, 'r'));
+    body.push(readCode(field.localSteps, 'r', prefixes.map));
     if (field.hasDefault) body.push(`if (v === undefined || v === null) v = F[${i}].defaultValue;`);
+    const onMissing = field.required ? `  issues = H.requiredOut(issues, F[${i}]);` : '';
+    if (field.toRemote === null && !field.runsOnMissing) {
+      body.push(
+        `if (v !== undefined && v !== null) ${target} = typeof v === "object" ? copy(v) : v;`,
+        onMissing ? `else {\n${onMissing}\n}` : '',
+      );
+      return;
+    }
     body.push(
       'if (v === undefined || v === null) {',
       field.runsOnMissing ? `  v = F[${i}].toRemote(null, r);` : '  v = null;',
@@ -311,7 +238,7 @@ export function generateOutbound(fields: readonly CompiledField[]): RecordMapper
       field.toRemote !== null ? `v = F[${i}].toRemote(v, r);` : 'if (typeof v === "object") v = copy(v);',
       '}',
       'if (v === undefined || v === null) {',
-      field.required ? `  issues = H.requiredOut(issues, F[${i}]);` : '',
+      onMissing,
       field.toRemote !== null ? '} else if (v instanceof Failure) {' : '',
       field.toRemote !== null
         ? `  issues = H.failed(issues, F[${i}], v); if (cause === undefined) cause = v.cause;`

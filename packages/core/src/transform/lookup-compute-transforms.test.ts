@@ -166,6 +166,19 @@ describe('compute transform', () => {
       `mappings[0].transform.name: compute "fullName" has no outbound function but the mapping is used outbound; add one or set direction: 'inbound'`,
       'mappings[1].transform.options: divisor must be a number',
     ]);
+    expect(
+      problemsOf(
+        [{ local: 'x', remote: '$.x', direction: 'inbound', transform: { type: 'compute', name: 'strict' } }],
+        {
+          strict: {
+            inbound: (v) => v,
+            checkOptions: () => {
+              throw new Error('options must be set');
+            },
+          },
+        },
+      ),
+    ).toEqual(['mappings[0].transform.options: compute "strict" rejected its options: options must be set']);
   });
 
   it('turns a throwing compute into a failure of that record, keeping the error as cause', () => {
