@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createAuthManager } from '../auth/index.js';
-import { resolveConflict } from '../conflict/index.js';
+import { checkConflictPolicy, resolveConflict } from '../conflict/index.js';
 import type { Connector } from '../connector/connector.js';
 import { jsonObjectSchema, syncDirectionSchema } from '../domain/common.js';
 import type { Integration, IntegrationFilter } from '../domain/integration.js';
@@ -133,9 +133,13 @@ export function createSyncBridge(input: SyncBridgeOptions) {
   const mapperFor = (syncConfigId: string): Promise<RecordMapper> => {
     let mapper = mappers.get(syncConfigId);
     if (!mapper) {
-      mapper = storage.fieldMappings
-        .list(syncConfigId)
-        .then((rows) => compileMappings(fieldMappingsToSpecs(rows), { computes: options.computes ?? {} }));
+      mapper = storage.fieldMappings.list(syncConfigId).then(async (rows) => {
+        const config = await storage.syncConfigs.get(syncConfigId);
+        return compileMappings(fieldMappingsToSpecs(rows), {
+          computes: options.computes ?? {},
+          ...(config ? { direction: config.direction } : {}),
+        });
+      });
       mapper.catch(() => mappers.delete(syncConfigId));
       mappers.set(syncConfigId, mapper);
     }
@@ -265,7 +269,13 @@ export function createSyncBridge(input: SyncBridgeOptions) {
       }
       if (problems.length) throw new ConfigError(`sync.configure: ${problems.join('; ')}`, { problems });
       const specs = data.mappings as MappingSpec[];
-      compileMappings(specs, { computes: options.computes ?? {} });
+      const strategy = data.conflict?.strategy ?? 'last_write_wins';
+      checkConflictPolicy({
+        strategy,
+        ...(data.conflict?.fallback ? { fallback: data.conflict.fallback } : {}),
+        ...(data.conflict?.priority ? { priority: data.conflict.priority } : {}),
+      });
+      compileMappings(specs, { computes: options.computes ?? {}, direction });
       const existing = (await storage.syncConfigs.list({ integrationId })).find(
         (c) => c.localEntity === data.localEntity && c.remoteEntity === data.remoteEntity,
       );
