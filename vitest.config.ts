@@ -8,8 +8,15 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-    benchmark: { include: ['packages/*/src/**/*.bench.ts', 'packages/*/bench/**/*.bench.ts', 'bench/**/*.bench.ts'] },
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
+    benchmark: {
+      include: ['packages/*/src/**/*.bench.ts', 'packages/*/bench/**/*.bench.ts', 'bench/**/*.bench.ts'],
+    },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
