@@ -1,3 +1,4 @@
+import { isNotFoundError } from '@syncbridge/core';
 import { describe, expect } from 'vitest';
 import { type SuiteHarness, seedConfig } from './harness.js';
 
@@ -51,6 +52,43 @@ export function lifecycleCases(h: SuiteHarness): void {
         expect(await h.storage.webhooks.list({ integrationId: keep.integration.id })).toHaveLength(1);
       },
     );
+  });
+
+  describe('references', () => {
+    h.case('rejects rows that point at a missing parent, writing nothing', async () => {
+      const { integration } = await seedConfig(h.storage);
+      const badLog = await h.storage.syncLogs
+        .create({ integrationId: integration.id, syncConfigId: 'missing', syncType: 'full' })
+        .catch((e) => e);
+      expect(isNotFoundError(badLog), String(badLog)).toBe(true);
+      const badEvent = await h.storage.webhookEvents
+        .insert({ provider: 'p', eventId: 'e1', integrationId: 'missing', payload: {} })
+        .catch((e) => e);
+      expect(isNotFoundError(badEvent), String(badEvent)).toBe(true);
+      const badHook = await h.storage.webhookEvents
+        .insert({ provider: 'p', eventId: 'e2', webhookId: 'missing', payload: {} })
+        .catch((e) => e);
+      expect(isNotFoundError(badHook), String(badHook)).toBe(true);
+      expect(await h.storage.syncLogs.list({ integrationId: integration.id })).toEqual([]);
+      expect(await h.storage.webhookEvents.list()).toEqual([]);
+    });
+
+    h.case('deleting a webhook registration keeps its events, detached', async () => {
+      const { integration } = await seedConfig(h.storage);
+      const hook = await h.storage.webhooks.create({ integrationId: integration.id, provider: 'acme' });
+      const { event } = await h.storage.webhookEvents.insert({
+        provider: 'acme',
+        eventId: 'e1',
+        integrationId: integration.id,
+        webhookId: hook.id,
+        payload: {},
+      });
+      expect(await h.storage.webhooks.delete(hook.id)).toBe(true);
+      expect(await h.storage.webhookEvents.get(event.id)).toMatchObject({
+        webhookId: null,
+        integrationId: integration.id,
+      });
+    });
   });
 
   describe('transactions', () => {

@@ -156,6 +156,33 @@ export function recordCases(h: SuiteHarness): void {
       expect(await h.storage.syncRecords.delete([])).toBe(0);
     });
 
+    h.case(
+      'keeps JSON fields as JSON: a Date comes back as its ISO string, undefined properties vanish',
+      async () => {
+        const { config } = await seedConfig(h.storage);
+        const at = new Date('2026-02-03T04:05:06.000Z');
+        const [row] = await h.storage.syncRecords.upsert([
+          {
+            syncConfigId: config.id,
+            localId: 'l1',
+            base: { at, gone: undefined, n: 1 },
+            pending: { when: at },
+          },
+        ]);
+        for (const r of [row, await h.storage.syncRecords.get(row!.id)]) {
+          expect(r!.base).toEqual({ at: '2026-02-03T04:05:06.000Z', n: 1 });
+          expect(r!.pending).toEqual({ when: '2026-02-03T04:05:06.000Z' });
+        }
+        const cp = await h.storage.checkpoints.put({
+          syncConfigId: config.id,
+          key: 'k',
+          value: { at },
+          expectedVersion: null,
+        });
+        expect(cp.value).toEqual({ at: '2026-02-03T04:05:06.000Z' });
+      },
+    );
+
     h.case('rejects a sync record with an unknown status', async () => {
       const { config } = await seedConfig(h.storage);
       const error = await h.storage.syncRecords

@@ -25,7 +25,7 @@ import type {
   SyncLogStore,
 } from '../storage-adapter.js';
 import type { MemoryContext } from './memory-context.js';
-import { clone, journaledDelete, journaledSet } from './memory-state.js';
+import { asJson, clone, journaledDelete, journaledSet } from './memory-state.js';
 
 const byCreation = <T extends { createdAt: Date; id: string }>(a: T, b: T) =>
   a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id);
@@ -196,6 +196,9 @@ export function memorySyncLogs(ctx: MemoryContext): SyncLogStore {
       if (!state.integrations.has(data.integrationId)) {
         throw missingRow('syncLogs.create', 'integration', data.integrationId);
       }
+      if (data.syncConfigId !== null && !state.syncConfigs.has(data.syncConfigId)) {
+        throw missingRow('syncLogs.create', 'sync config', data.syncConfigId);
+      }
       const id = data.id ?? randomUUID();
       if (state.syncLogs.has(id)) throw uniqueViolation('syncLogs.create', `a sync log with id "${id}"`);
       const row: SyncLog = {
@@ -267,7 +270,7 @@ export function memoryCheckpoints(ctx: MemoryContext): CheckpointStore {
       const row: Checkpoint = {
         syncConfigId: data.syncConfigId,
         key: data.key,
-        value: clone(data.value),
+        value: asJson(data.value),
         version: (current?.version ?? 0) + 1,
         updatedAt: new Date(),
       };

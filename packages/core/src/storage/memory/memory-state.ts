@@ -71,3 +71,9 @@ export function journaledDelete<K, V>(journal: Journal | undefined, map: Map<K, 
 }
 
 export const clone = <T>(value: T): T => structuredClone(value);
+
+/**
+ * What a JSON column holds: the value as JSON would carry it (a Date becomes its ISO string,
+ * `undefined` properties vanish), so memory storage returns what Postgres returns.
+ */
+export const asJson = <T>(value: T): T => (value === undefined ? value : JSON.parse(JSON.stringify(value)));

@@ -5,7 +5,7 @@ import { parseWith } from '../../errors/zod.js';
 import { missingRow, uniqueViolation } from '../errors.js';
 import type { SyncRecordStore } from '../storage-adapter.js';
 import type { MemoryContext } from './memory-context.js';
-import { clone, journaledDelete, journaledSet } from './memory-state.js';
+import { asJson, clone, journaledDelete, journaledSet } from './memory-state.js';
 
 function indexOf(index: Map<string, Map<string, string>>, syncConfigId: string): Map<string, string> {
   let inner = index.get(syncConfigId);
@@ -34,7 +34,14 @@ export function memorySyncRecords(ctx: MemoryContext): SyncRecordStore {
       const now = new Date();
       const rows: SyncRecord[] = parsed.map((r) => {
         const existing = r.id === undefined ? undefined : state.syncRecords.get(r.id);
-        return { ...r, id: r.id ?? randomUUID(), createdAt: existing?.createdAt ?? now, updatedAt: now };
+        return {
+          ...r,
+          base: asJson(r.base),
+          pending: asJson(r.pending),
+          id: r.id ?? randomUUID(),
+          createdAt: existing?.createdAt ?? now,
+          updatedAt: now,
+        };
       });
       if (new Set(rows.map((r) => r.id)).size !== rows.length) {
         throw new ValidationError(

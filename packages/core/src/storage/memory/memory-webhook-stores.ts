@@ -15,7 +15,7 @@ import { parseWith } from '../../errors/zod.js';
 import { missingRow, uniqueViolation } from '../errors.js';
 import type { OAuthStateStore, WebhookEventStore, WebhookRegistrationStore } from '../storage-adapter.js';
 import type { MemoryContext } from './memory-context.js';
-import { clone, journaledDelete, journaledSet } from './memory-state.js';
+import { asJson, clone, journaledDelete, journaledSet } from './memory-state.js';
 
 export function memoryWebhooks(ctx: MemoryContext): WebhookRegistrationStore {
   const { state } = ctx;
@@ -81,6 +81,12 @@ export function memoryWebhooks(ctx: MemoryContext): WebhookRegistrationStore {
       }));
     },
     async delete(id) {
+      if (!state.webhooks.has(id)) return false;
+      // The inbox keeps its events (audit trail), detached from the deleted registration.
+      for (const [eventId, event] of state.webhookEvents) {
+        if (event.webhookId === id)
+          journaledSet(ctx.journal, state.webhookEvents, eventId, { ...event, webhookId: null });
+      }
       return journaledDelete(ctx.journal, state.webhooks, id);
     },
   };
@@ -92,6 +98,12 @@ export function memoryWebhookEvents(ctx: MemoryContext): WebhookEventStore {
   return {
     async insert(input) {
       const data = parseWith(newWebhookEventSchema, input, 'webhookEvents.insert');
+      if (data.integrationId !== null && !state.integrations.has(data.integrationId)) {
+        throw missingRow('webhookEvents.insert', 'integration', data.integrationId);
+      }
+      if (data.webhookId !== null && !state.webhooks.has(data.webhookId)) {
+        throw missingRow('webhookEvents.insert', 'webhook registration', data.webhookId);
+      }
       const existingId = state.webhookEventKeys.get(keyOf(data.provider, data.eventId));
       if (existingId !== undefined)
         return { event: clone(state.webhookEvents.get(existingId)!), inserted: false };
@@ -100,7 +112,7 @@ export function memoryWebhookEvents(ctx: MemoryContext): WebhookEventStore {
         throw uniqueViolation('webhookEvents.insert', `a webhook event with id "${id}"`);
       const row: WebhookEvent = {
         ...data,
-        payload: clone(data.payload),
+        payload: asJson(data.payload),
         id,
         retryCount: 0,
         nextAttemptAt: null,
@@ -136,6 +148,9 @@ export function memoryWebhookEvents(ctx: MemoryContext): WebhookEventStore {
     },
     async update(id, patch) {
       const data = parseWith(webhookEventPatchSchema, patch, 'webhookEvents.update');
+      if (data.integrationId != null && !state.integrations.has(data.integrationId)) {
+        throw missingRow('webhookEvents.update', 'integration', data.integrationId);
+      }
       const row = state.webhookEvents.get(id);
       if (!row) throw missingRow('webhookEvents.update', 'webhook event', id);
       const next = { ...row, ...data };
