@@ -57,7 +57,7 @@ export interface ApiKeyAuthSpec {
   /** Validates what `integrations.connect` receives as `credentials`, e.g. `z.object({ apiKey: z.string() })`. */
   credentials: z.ZodType<Record<string, string>>;
   /** Puts the credentials on a request, e.g. `headers.set('Authorization', 'Bearer ' + c.apiKey)`. */
-  apply: (headers: Headers, credentials: ApiKeyCredentials) => void;
+  apply(headers: Headers, credentials: ApiKeyCredentials): void;
 }
 
 export type AuthSpec = OAuth2AuthSpec | ApiKeyAuthSpec;
@@ -90,6 +90,14 @@ export function oauth2(spec: Omit<OAuth2AuthSpec, 'type'>): OAuth2AuthSpec {
  * })
  * ```
  */
-export function apiKey(spec: Omit<ApiKeyAuthSpec, 'type'>): ApiKeyAuthSpec {
-  return { ...spec, type: 'apiKey' };
+export function apiKey<C extends Record<string, string>>(spec: {
+  /** Validates what `integrations.connect` receives; its output type is what `apply` gets. */
+  credentials: z.ZodType<C>;
+  apply(headers: Headers, credentials: C): void;
+}): ApiKeyAuthSpec {
+  return {
+    credentials: spec.credentials,
+    apply: (headers, credentials) => spec.apply(headers, credentials as unknown as C),
+    type: 'apiKey',
+  };
 }
