@@ -206,4 +206,35 @@ describe('createSyncBridge', () => {
     const replayed = await bridge.webhooks.replay((await bridge.webhooks.events())[0]!.id);
     expect(replayed?.status).toBe('processed');
   });
+
+  it('registers an endpoint through the provider API when no secret is given, and removes it on delete', async () => {
+    const { bridge, remote, customers, integration } = await bridgeWith();
+    const hook = await bridge.webhooks.register({
+      integrationId: integration.id,
+      url: 'https://host.example/webhooks/fake',
+      events: ['contact.*'],
+    });
+    expect(hook).toMatchObject({ hasSecret: true, remoteId: expect.stringMatching(/^we_/) });
+    const endpoint = remote.endpoints.get(hook.remoteId!);
+    expect(endpoint).toMatchObject({ url: 'https://host.example/webhooks/fake', events: ['contact.*'] });
+    const created = remote.put('contact', { name: 'Via registered endpoint', email: 'r@example.com' });
+    const body = JSON.stringify({
+      events: [{ id: 'evt_r', entity: 'contact', objectId: created.id, type: 'upsert' }],
+    });
+    expect(
+      (
+        await bridge.webhooks.receive({
+          provider: 'fake',
+          headers: signFakeWebhook(body, endpoint!.secret),
+          body,
+        })
+      ).status,
+    ).toBe(200);
+    await bridge.webhooks.process();
+    expect(customers.all().map((c) => c.data.name)).toEqual(['Via registered endpoint']);
+    expect(await bridge.webhooks.delete(hook.id)).toBe(true);
+    expect(remote.endpoints.size).toBe(0);
+    const noUrl = await bridge.webhooks.register({ integrationId: integration.id }).catch((e) => e);
+    expect(isConfigError(noUrl)).toBe(true);
+  });
 });

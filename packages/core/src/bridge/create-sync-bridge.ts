@@ -383,7 +383,8 @@ export function createSyncBridge(input: SyncBridgeOptions) {
   const registerSchema = z
     .object({
       integrationId: z.string().min(1),
-      secret: z.string().min(1),
+      /** The signing secret from the provider's dashboard; omit it to register through the provider's API. */
+      secret: z.string().min(1).optional(),
       url: z.string().url().optional(),
       events: z.array(z.string()).optional(),
     })
@@ -394,12 +395,29 @@ export function createSyncBridge(input: SyncBridgeOptions) {
     async register(params: z.input<typeof registerSchema>) {
       const data = parseWith(registerSchema, params, 'webhooks.register');
       const integration = await integrationOrThrow(data.integrationId);
+      const spec = connectors.get(integration.provider)?.webhooks;
+      let secret = data.secret;
+      let remoteId: string | null = null;
+      if (secret === undefined) {
+        if (!spec?.register || !data.url) {
+          throw new ConfigError(
+            spec?.register
+              ? 'webhooks.register: pass the endpoint `url` to register it through the provider API.'
+              : `webhooks.register: ${integration.provider} has no API to register endpoints; create the endpoint in its dashboard and pass its signing secret.`,
+          );
+        }
+        const ctx = await auth.context(integration.id);
+        const registered = await spec.register(ctx, { url: data.url, events: data.events ?? [] });
+        secret = registered.secret;
+        remoteId = registered.remoteId;
+      }
       const created = await storage.webhooks.create({
         integrationId: integration.id,
         provider: integration.provider,
-        secret: await vault.encrypt(data.secret),
+        secret: await vault.encrypt(secret),
         url: data.url ?? null,
         events: data.events ?? [],
+        remoteId,
       });
       return publicRegistration(created);
     },
@@ -407,8 +425,15 @@ export function createSyncBridge(input: SyncBridgeOptions) {
       await ready();
       return (await storage.webhooks.list(filter)).map(publicRegistration);
     },
+    /** Deletes a registration (and the provider's endpoint, when it was registered through its API). */
     async delete(id: string) {
       await ready();
+      const registration = await storage.webhooks.get(id);
+      if (!registration) return false;
+      const spec = connectors.get(registration.provider)?.webhooks;
+      if (registration.remoteId && spec?.unregister) {
+        await spec.unregister(await auth.context(registration.integrationId), registration.remoteId);
+      }
       return storage.webhooks.delete(id);
     },
     /**

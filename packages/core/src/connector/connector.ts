@@ -124,6 +124,16 @@ export interface WebhookSpec {
   parse(request: WebhookRequest): ParsedWebhookEvent[];
   /** Which integration config key holds the account id events are routed by (QuickBooks `realmId`). */
   readonly accountConfigKey?: string;
+  /**
+   * Registers an endpoint through the provider's API (Stripe `POST /v1/webhook_endpoints`) and
+   * returns its id and signing secret. Providers that only offer a dashboard leave it out.
+   */
+  register?(
+    ctx: ConnectorContext,
+    endpoint: { url: string; events: readonly string[] },
+  ): Promise<{ remoteId: string; secret: string }>;
+  /** Removes an endpoint registered with `register`. */
+  unregister?(ctx: ConnectorContext, remoteId: string): Promise<void>;
 }
 
 /** Operations that are not entity sync (create a shipment, send a message). */

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   apiKey,
   type Change,
@@ -71,6 +71,15 @@ export function createFakeConnector(options: FakeConnectorOptions = {}): {
           initialChangeCursor: async () => String(remote.feedHead),
         }),
     webhooks: {
+      async register(_ctx, endpoint) {
+        const remoteId = `we_${remote.endpoints.size + 1}`;
+        const secret = `whsec_${randomBytes(16).toString('hex')}`;
+        remote.endpoints.set(remoteId, { ...endpoint, secret });
+        return { remoteId, secret };
+      },
+      async unregister(_ctx, remoteId) {
+        remote.endpoints.delete(remoteId);
+      },
       verify(request, secret) {
         const given = Buffer.from(request.headers['x-fake-signature'] ?? '', 'hex');
         const expected = createHmac('sha256', secret).update(request.body).digest();

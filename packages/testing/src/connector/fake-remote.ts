@@ -37,6 +37,8 @@ export class FakeRemote {
   #clock: number;
   /** Provider writes that changed data, per operation. */
   readonly writes = { create: 0, update: 0, delete: 0 };
+  /** Webhook endpoints registered through the fake's API, by id, with their signing secrets. */
+  readonly endpoints = new Map<string, { url: string; events: readonly string[]; secret: string }>();
   /** Every call the connector made, in order. */
   readonly calls: { op: FakeOperation; entity: string; id?: string }[] = [];
   /** Feed entries older than this (ms) are gone; a cursor before them is expired. */
@@ -54,6 +56,7 @@ export class FakeRemote {
     this.#idempotency.clear();
     this.#failures.length = 0;
     this.calls.length = 0;
+    this.endpoints.clear();
     this.writes.create = this.writes.update = this.writes.delete = 0;
   }
 
