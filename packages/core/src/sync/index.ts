@@ -1,17 +1,16 @@
+// The engine's moving parts stay internal: hosts use createSyncBridge (and bridge.internals for advanced cases).
 export type { BridgeEvents, RecordRef } from './bridge-events.js';
-export { type ConflictDecision, listConflicts, resolveConflictById, type SyncConflict } from './conflicts.js';
-export { type EngineOptions, type RunOptions, SyncEngine } from './engine.js';
+export type { ConflictDecision, SyncConflict } from './conflicts.js';
+export type { EngineOptions, RunOptions } from './engine.js';
 export { localIdFor } from './local-ids.js';
-export { NotifyQueue } from './notify-queue.js';
 export { SyncStoppedError } from './passes.js';
 export type {
   ConflictAnswer,
   ConflictQuestion,
-  EngineDeps,
   MapOutcome,
   MappedRecord,
   RecordMapper,
   ResolveConflict,
 } from './ports.js';
-export { MAX_LOGGED_ERRORS, RunStats } from './run-stats.js';
-export { Scheduler, type SchedulerOptions } from './scheduler.js';
+export { MAX_LOGGED_ERRORS } from './run-stats.js';
+export type { SchedulerOptions } from './scheduler.js';

@@ -1,9 +1,3 @@
 export * from './adapters/index.js';
-export { type ProcessorOptions, WebhookProcessor } from './webhook-processor.js';
-export {
-  createWebhookReceiver,
-  type SecretOpener,
-  type WebhookDelivery,
-  type WebhookRejections,
-  type WebhookReply,
-} from './webhook-receiver.js';
+export type { ProcessorOptions } from './webhook-processor.js';
+export type { SecretOpener, WebhookDelivery, WebhookRejections, WebhookReply } from './webhook-receiver.js';
