@@ -34,6 +34,7 @@ export class WebhookProcessor {
   #again = false;
   #closed = false;
   #timer: NodeJS.Timeout | null = null;
+  readonly #wakeups = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly storage: StorageAdapter,
@@ -72,8 +73,21 @@ export class WebhookProcessor {
     this.#timer.unref();
   }
 
+  /** Drains again when a retry's backoff has passed, without waiting for a poll (the timer does not hold the process open). */
+  #wakeAt(delayMs: number): void {
+    if (this.#closed) return;
+    const timer = setTimeout(() => {
+      this.#wakeups.delete(timer);
+      void this.drain();
+    }, delayMs + 1);
+    timer.unref();
+    this.#wakeups.add(timer);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
+    for (const timer of this.#wakeups) clearTimeout(timer);
+    this.#wakeups.clear();
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     await this.#draining;
@@ -149,6 +163,7 @@ export class WebhookProcessor {
       { provider: event.provider, eventId: event.eventId, attempts },
       `webhook event will be retried: ${message}`,
     );
+    this.#wakeAt(delay);
   }
 
   async #finish(

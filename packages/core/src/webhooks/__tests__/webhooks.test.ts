@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { localRows, people, remoteRows } from '../../sync/__tests__/harness.js';
 import { delivery, webhookSetup } from './harness.js';
 
@@ -149,5 +149,32 @@ describe('webhook processing', () => {
     await w.receiver.receive({ provider: 'fake', headers: signFakeWebhook(body, 'whsec_fake_secret'), body });
     await w.processor().drain();
     expect((await w.storage.webhookEvents.list())[0]!.status).toBe('ignored');
+  });
+});
+
+describe('webhook retries without a poller', () => {
+  it('wakes itself when a retry comes due', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const w = await webhookSetup({ maxAttempts: 3 });
+      const [r] = w.remote.seed('contact', people(1));
+      await w.receiver.receive(delivery([{ id: r!.id, eventId: 'evt_wake' }]));
+      w.remote.failNext('getMany', 'server');
+      const processor = w.processor();
+      await processor.drain();
+      const [pending] = await w.storage.webhookEvents.list();
+      expect(pending).toMatchObject({ status: 'pending', retryCount: 1 });
+      // The processor's clock is the fake remote's: move both past the backoff.
+      const wait = pending!.nextAttemptAt!.getTime() - w.remote.now() + 1;
+      w.remote.advance(wait);
+      await vi.advanceTimersByTimeAsync(wait + 1);
+      await vi.waitFor(async () =>
+        expect((await w.storage.webhookEvents.list())[0]!.status).toBe('processed'),
+      );
+      expect(w.local.size).toBe(1);
+      await processor.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
