@@ -135,6 +135,11 @@ describe('createSyncBridge', () => {
     expect(remote.all('contact')[0]).toMatchObject({ name: 'Ada L.' });
   });
 
+  it('settles a notification that names no records at once', async () => {
+    const { bridge } = await bridgeWith();
+    expect(await bridge.changes.notify('customer', [])).toEqual([]);
+  });
+
   it('merges a record edited on both sides field by field', async () => {
     const { bridge, remote, customers, integration } = await bridgeWith({ strategy: 'merge_fields' });
     const [r] = remote.seed('contact', [{ name: 'Ada', email: 'ada@example.com' }]);

@@ -10,7 +10,14 @@ import type { ConfigRun } from './config-run.js';
 import { pullsFromRemote, pushesToRemote } from './config-run.js';
 import { applyRemoteDeletes, applyRemoteRecords } from './inbound.js';
 import { pushLocalChanges } from './outbound.js';
-import { fetchRecords, fullPass, incrementalPass, outboundPass, SyncStoppedError } from './passes.js';
+import {
+  fetchRecords,
+  fullPass,
+  incrementalPass,
+  outboundPass,
+  replayPendingCreates,
+  SyncStoppedError,
+} from './passes.js';
 import type { EngineDeps } from './ports.js';
 import { RunStats } from './run-stats.js';
 
@@ -113,6 +120,7 @@ export class SyncEngine {
             stats,
             new AbortController().signal,
           );
+          await replayPendingCreates(run);
           const deletes = [...latest.values()].filter((c) => c.type === 'delete').map((c) => c.id);
           const fetched = await fetchRecords(
             run,
@@ -295,6 +303,7 @@ export class SyncEngine {
                   configStats,
                   controller.signal,
                 );
+                await replayPendingCreates(run);
                 if (pullsFromRemote(config)) await (type === 'full' ? fullPass(run) : incrementalPass(run));
                 if (pushesToRemote(config)) await outboundPass(run, type === 'full');
               } finally {

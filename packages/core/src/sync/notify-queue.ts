@@ -22,6 +22,7 @@ export class NotifyQueue {
   }
 
   notify(localEntity: string, ids: readonly string[]): Promise<SyncLog[]> {
+    if (ids.length === 0) return Promise.resolve([]);
     let queue = this.#queues.get(localEntity);
     if (!queue) {
       queue = { pending: new Set(), waiters: [], running: null };
@@ -55,5 +56,7 @@ export class NotifyQueue {
       }
     }
     queue.running = null;
+    // Nothing can be left waiting: every waiter arrived with ids, which the loop drained.
+    for (const w of queue.waiters.splice(0)) w.resolve([]);
   }
 }

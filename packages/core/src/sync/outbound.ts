@@ -1,4 +1,7 @@
 import type { SyncRecord } from '../domain/sync-record.js';
+import { isConfigError } from '../errors/config-error.js';
+import { isProviderError } from '../errors/provider-error.js';
+import { isValidationError } from '../errors/validation-error.js';
 import { hashRecord } from '../hash/canonical-json.js';
 import { type ConfigRun, recordFailure, refOf } from './config-run.js';
 import { syncedLink } from './inbound.js';
@@ -61,6 +64,12 @@ export async function pushLocalChanges(
             // The provider keeps the record (inactive): a tombstone stops the next inbound pass from bringing it back.
             await deps.storage.syncRecords.upsert([{ ...link, deletedAt: deps.now(), pending: null }]);
           } else await deps.storage.syncRecords.delete([link.id]);
+        } else if (link && !link.remoteId && link.syncStatus !== 'pending_inbound') {
+          // The host deleted a record whose create never finished: drop the intent. If the create did
+          // reach the provider, the next inbound pass brings that record in visibly (nothing is lost silently).
+          deps.logger.warn({ ...refOf(run, link) }, 'host record deleted while its create was unconfirmed');
+          await deps.storage.syncRecords.delete([link.id]);
+          stats.skipped++;
         } else stats.skipped++;
         continue;
       }
@@ -84,11 +93,9 @@ export async function pushLocalChanges(
       }
     } catch (error) {
       const message = recordFailure(run, { localId: id, remoteId: link?.remoteId ?? null }, error);
-      const current = link ? await deps.storage.syncRecords.get(link.id) : null;
-      if (current)
-        await deps.storage.syncRecords.upsert([
-          { ...current, syncStatus: current.remoteId ? 'error' : current.syncStatus, errorMessage: message },
-        ]);
+      await markFailed(run, id, message, error).catch((markError: unknown) =>
+        deps.logger.error({ localId: id }, `could not record the failure: ${(markError as Error).message}`),
+      );
     }
   }
 }
@@ -101,11 +108,21 @@ async function createRemote(
 ) {
   const { deps, config } = run;
   // Record the intent first: a crash after the provider call retries with the same key.
-  const [link] = existing
-    ? [existing]
-    : await deps.storage.syncRecords.upsert([
-        { syncConfigId: config.id, localId, syncStatus: 'pending_outbound', pending: { op: 'create' } },
-      ]);
+  const [link] =
+    existing?.syncStatus === 'pending_outbound'
+      ? [existing]
+      : await deps.storage.syncRecords.upsert([
+          {
+            ...(existing ?? {}),
+            syncConfigId: config.id,
+            localId,
+            syncStatus: 'pending_outbound',
+            pending: {
+              op: 'create',
+              attempt: (existing?.pending as { attempt?: number } | null)?.attempt ?? 0,
+            },
+          },
+        ]);
   const written = await pushCreate(run, link!, projected);
   await deps.storage.syncRecords.upsert([syncedLink(run, link, { localId, base: projected, ...written })]);
   run.stats.created++;
@@ -215,4 +232,33 @@ async function resolveStale(
     }),
   ]);
   stats.updated++;
+}
+
+/**
+ * Records a failed push on the link. A create stays `pending_outbound` (replayed under the same
+ * idempotency key before the next inbound pass) unless the provider definitely rejected it: then
+ * nothing exists there, the link becomes `error`, and the next attempt uses a fresh key (the
+ * host may have changed the data, and a reused key with new data is refused by providers).
+ */
+async function markFailed(run: ConfigRun, localId: string, message: string, error: unknown): Promise<void> {
+  const [current] = await run.deps.storage.syncRecords.getByLocalIds(run.config.id, [localId]);
+  if (!current) return;
+  if (current.remoteId) {
+    await run.deps.storage.syncRecords.upsert([{ ...current, syncStatus: 'error', errorMessage: message }]);
+  } else if (isDefiniteRejection(error)) {
+    const attempt = Number((current.pending as { attempt?: number } | null)?.attempt ?? 0) + 1;
+    await run.deps.storage.syncRecords.upsert([
+      { ...current, syncStatus: 'error', errorMessage: message, pending: { op: 'create', attempt } },
+    ]);
+  } else {
+    await run.deps.storage.syncRecords.upsert([{ ...current, errorMessage: message }]);
+  }
+}
+
+/** True when the provider answered and refused (so nothing was created): not a timeout, a 5xx, a 409 or a 429. */
+export function isDefiniteRejection(error: unknown): boolean {
+  if (isValidationError(error) || isConfigError(error)) return true;
+  if (!isProviderError(error)) return false;
+  const status = error.status ?? 0;
+  return !error.retryable && status >= 400 && status < 500 && ![408, 409, 425, 429].includes(status);
 }

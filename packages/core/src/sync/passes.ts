@@ -267,3 +267,35 @@ export async function outboundPass(run: ConfigRun, full: boolean): Promise<void>
 }
 
 export { pullsFromRemote };
+
+/**
+ * Creates a crash interrupted between the provider call and the link commit are replayed first,
+ * under their original idempotency keys, before any provider record is applied: otherwise the
+ * inbound side would meet the provider's new record with no link and take it for a new one.
+ */
+export async function replayPendingCreates(run: ConfigRun): Promise<void> {
+  if (!pushesToRemote(run.config)) return;
+  let after: string | undefined;
+  for (;;) {
+    const page = await run.deps.storage.syncRecords.list({
+      syncConfigId: run.config.id,
+      status: 'pending_outbound',
+      limit: 500,
+      ...(after ? { after } : {}),
+    });
+    if (page.length === 0) break;
+    after = page.at(-1)!.id;
+    const ids = page.flatMap((l) => (l.localId && l.remoteId === null ? [l.localId] : []));
+    if (ids.length) await pushLocalChanges(run, ids);
+  }
+  const unconfirmed = await run.deps.storage.syncRecords.count({
+    syncConfigId: run.config.id,
+    status: 'pending_outbound',
+  });
+  if (unconfirmed > 0) {
+    throw new SyncBridgeError(
+      `${unconfirmed} create(s) sent to ${run.connector.displayName} ${run.config.remoteEntity} could not be confirmed; this sync config's inbound pass is postponed to the next run so their provider records are not taken for new ones.`,
+      { code: 'PENDING_CREATES_UNCONFIRMED' },
+    );
+  }
+}

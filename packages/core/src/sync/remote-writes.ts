@@ -35,6 +35,12 @@ function outboundPayload(
   return payload.value;
 }
 
+/** One key per logical create: the link, plus the attempt after a definite rejection (nothing was created then). */
+export function createKey(link: SyncRecord): string {
+  const attempt = Number((link.pending as { attempt?: number } | null)?.attempt ?? 0);
+  return attempt > 0 ? `sb-c-${link.id}-${attempt}` : `sb-c-${link.id}`;
+}
+
 /**
  * Creates the provider record for a link whose intent is already stored (`pending_outbound`),
  * with an idempotency key derived from the link, so a retry after a crash replays instead of
@@ -51,7 +57,7 @@ export async function pushCreate(
     );
   }
   const created = await run.entity.create(run.ctx, outboundPayload(run, record), {
-    idempotencyKey: `sb-c-${link.id}`,
+    idempotencyKey: createKey(link),
   });
   run.stats.remoteWrites++;
   return describeRemote(run, created);

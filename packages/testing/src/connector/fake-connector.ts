@@ -175,7 +175,7 @@ function fakeEntity(
     },
     async create(_ctx, data, { idempotencyKey }) {
       remote.call('create', name);
-      return remote.idempotent(idempotencyKey, name, () => {
+      return remote.idempotent(idempotencyKey, () => {
         remote.writes.create++;
         const { id: _ignored, updated: _u, version: _v, ...fields } = data as Record<string, unknown>;
         return remote.put(name, fields);

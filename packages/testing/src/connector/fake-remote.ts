@@ -30,7 +30,7 @@ interface FeedEntry {
 export class FakeRemote {
   readonly #tables = new Map<string, Map<string, FakeRecord>>();
   readonly #feed: FeedEntry[] = [];
-  readonly #idempotency = new Map<string, string>();
+  readonly #idempotency = new Map<string, FakeRecord>();
   readonly #failures: { op: FakeOperation | 'any'; failure: FakeFailure; remaining: number }[] = [];
   #seq = 0;
   #nextId = 1;
@@ -141,15 +141,15 @@ export class FakeRemote {
     throw failureError(f.failure, op, entity, id);
   }
 
-  /** @internal Replays a create made with the same idempotency key. */
-  idempotent(key: string, entity: string, make: () => FakeRecord): FakeRecord {
-    const existing = this.#idempotency.get(key);
-    if (existing !== undefined) {
-      const record = this.table(entity).get(existing);
-      if (record) return structuredClone(record);
-    }
+  /**
+   * @internal Replays a create made with the same idempotency key: the first response, as
+   * providers do (Stripe, QuickBooks `requestid`), even if the record changed or was deleted since.
+   */
+  idempotent(key: string, make: () => FakeRecord): FakeRecord {
+    const first = this.#idempotency.get(key);
+    if (first !== undefined) return structuredClone(first);
     const record = make();
-    this.#idempotency.set(key, record.id);
+    this.#idempotency.set(key, structuredClone(record));
     return record;
   }
 

@@ -157,6 +157,6 @@ export async function checkConvergence(
 
 describe('sync model (property)', () => {
   it('converges with no duplicates and no echo storms on memory storage', async () => {
-    await checkConvergence(() => memoryStorage(), 60);
+    await checkConvergence(() => memoryStorage(), Number(process.env.MODEL_RUNS ?? 60));
   }, 120_000);
 });

@@ -34,6 +34,30 @@ describe('outbound and bidirectional sync', () => {
     expect(s.remote.writes.create).toBe(1);
   });
 
+  for (const type of ['full', 'incremental'] as const) {
+    it(`replays a create interrupted before its commit ahead of a ${type} run's inbound pass, duplicating nothing`, async () => {
+      const s = await setup();
+      await s.engine.run(s.integrationId, { type: 'full' });
+      await s.local.upsert([{ id: 'c1', data: { name: 'Ada', email: 'ada@example.com' } }]);
+      const upsert = s.storage.syncRecords.upsert.bind(s.storage.syncRecords);
+      let calls = 0;
+      s.storage.syncRecords.upsert = async (rows) => {
+        if (++calls === 2) throw new Error('process killed');
+        return upsert(rows);
+      };
+      await s.engine.push('customer', ['c1']);
+      s.storage.syncRecords.upsert = upsert;
+      // The provider has the record; our link is still the intent. The next run must not take it for a new one.
+      const log = await s.restart().run(s.integrationId, { type });
+      expect(log.status, JSON.stringify(log.errors)).toBe('completed');
+      expect(s.local.all().map((r) => r.id)).toEqual(['c1']);
+      expect(s.remote.all('contact')).toHaveLength(1);
+      expect(s.remote.writes.create).toBe(1);
+      const [link] = await s.storage.syncRecords.getByLocalIds(s.config.id, ['c1']);
+      expect(link).toMatchObject({ syncStatus: 'synced', remoteId: s.remote.all('contact')[0]!.id });
+    });
+  }
+
   it('sends only the changed fields, based on the stored version', async () => {
     const s = await setup();
     const [r] = s.remote.seed('contact', people(1));
