@@ -1,7 +1,7 @@
 import { ConfigError, type Connector, defineConnector, oauth2 } from '@syncbridge/core';
 import { z } from 'zod';
 import { voidInvoiceAction } from './actions.js';
-import { quickBooksChanges } from './changes.js';
+import { quickBooksChanges, quickBooksInitialCursor } from './changes.js';
 import { qboEntity } from './entities/entity.js';
 import { DEFAULT_MINOR_VERSION, qboRequest, realmOf } from './entities/request.js';
 import {
@@ -135,6 +135,7 @@ export function quickbooks(options: QuickBooksOptions): Connector {
         ...params,
         entities: params.entities.filter((e) => CDC_ENTITIES.has(e)),
       }),
+    initialChangeCursor: (ctx) => quickBooksInitialCursor(ctx, minorVersion),
     webhooks: quickBooksWebhooks,
     actions: { voidInvoice: voidInvoiceAction(minorVersion) },
     mapError: mapQuickBooksError,
