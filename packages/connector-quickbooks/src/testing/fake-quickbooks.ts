@@ -67,6 +67,11 @@ export interface FakeQuickBooks {
   issueTokens(realmId?: string): { accessToken: string; refreshToken: string; expiresAt: number };
   /** The next `count` API requests (optionally only those matching `pathIncludes`) fail with this response. */
   failNext(count: number, failure: InjectedFailure): void;
+  /**
+   * Empties every company (back to a new sandbox company's chart of accounts), the change log,
+   * the recorded requests, pending failures and idempotency memory. Tokens stay valid.
+   */
+  reset(): void;
   /** Holds every API request until the returned function is called (to build up concurrency). */
   hold(): () => void;
   setThrottle(throttle: FakeQuickBooksOptions['throttle']): void;
@@ -109,12 +114,15 @@ export function createFakeQuickBooks(options: FakeQuickBooksOptions = {}): FakeQ
     },
   };
   const companies = new Map<string, Company>();
-  realmIds.forEach((id, i) => {
-    const company = new Company(id, `Sandbox Company_US_${i + 1}`, host);
-    seedChartOfAccounts(company);
-    companies.set(id, company);
-  });
-  changeLog.length = 0;
+  const openCompanies = () => {
+    realmIds.forEach((id, i) => {
+      const company = new Company(id, `Sandbox Company_US_${i + 1}`, host);
+      seedChartOfAccounts(company);
+      companies.set(id, company);
+    });
+    changeLog.length = 0;
+  };
+  openCompanies();
 
   const oauthOptions: FakeOAuthOptions = {
     clientId: 'fake-client-id',
@@ -422,6 +430,15 @@ export function createFakeQuickBooks(options: FakeQuickBooksOptions = {}): FakeQ
     issueTokens: (realmId = defaultRealmId) => oauth.issue(realmId),
     failNext: (count, failure) => {
       failures.push({ ...failure, remaining: count });
+    },
+    reset: () => {
+      companies.clear();
+      openCompanies();
+      lastDelivered = seq;
+      requests.length = 0;
+      failures.length = 0;
+      idempotent.clear();
+      recent.clear();
     },
     hold: () => {
       let release = () => {};

@@ -21,6 +21,7 @@ export { authXml, faultBody, gatewayAuthFault, throttleXml } from './faults.js';
 export { QUICKBOOKS_HOSTS } from './msw-handlers.js';
 export type { FakeOAuthOptions, OAuthStats } from './oauth-server.js';
 export type { Seeder } from './seed.js';
+export { quickBooksSuiteDriver, type SuiteEntity } from './suite-driver.js';
 export {
   type DeliverWebhooksOptions,
   signIntuitPayload,
