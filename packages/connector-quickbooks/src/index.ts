@@ -28,4 +28,5 @@ export {
 } from './mappings.js';
 export { qboDateTime, qboLiteral, selectQuery } from './query.js';
 export { INTUIT_OAUTH, QUICKBOOKS_API_BASE, type QuickBooksOptions, quickbooks } from './quickbooks.js';
+export { QUICKBOOKS_LIMITS, quickBooksRateLimit, RATE_LIMIT_SLICES } from './rate-limit.js';
 export { parseQuickBooksWebhook, quickBooksWebhooks, verifyIntuitSignature } from './webhooks.js';

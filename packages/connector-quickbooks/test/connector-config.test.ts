@@ -45,7 +45,8 @@ describe('quickbooks() configuration', () => {
       integration,
       undefined as never,
     );
-    expect(limit).toEqual({ requests: 500, intervalMs: 60_000, concurrency: 10, scope: 'quickbooks:42' });
+    // 500/min cut into 19 fixed windows of 25 (see quickBooksRateLimit): never over 500 in a sliding minute.
+    expect(limit).toEqual({ requests: 25, intervalMs: 3158, concurrency: 10, scope: 'quickbooks:42' });
   });
 
   it('fails at construction with every problem listed', () => {

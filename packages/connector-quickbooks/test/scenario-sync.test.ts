@@ -50,7 +50,8 @@ describe.each(BACKENDS)('scenario on %s storage: Customer and Invoice sync end t
     await s.local.customer?.upsert([
       { id: 'host_1', data: { name: "Dara O'Brien", email: "dara.o'brien@example.com", status: 'active' } },
     ]);
-    await s.bridge.changes.notify('customer', ['host_1']);
+    const pushed = await s.bridge.changes.notify('customer', ['host_1']);
+    expect(pushed).toMatchObject([{ recordsCreated: 1, recordsFailed: 0 }]);
     const created = s.fake.records('Customer').find((c) => c.DisplayName === "Dara O'Brien");
     expect(created).toMatchObject({
       PrimaryEmailAddr: { Address: "dara.o'brien@example.com" },

@@ -10,6 +10,7 @@ import {
 } from '@syncbridge/core';
 import type { z } from 'zod';
 import { qboDateTime, qboLiteral, selectQuery } from '../query.js';
+import { withoutNulls } from '../without-nulls.js';
 import { parseRecord, qboRequest, requestIdFor } from './request.js';
 
 /** Records per query page (QuickBooks' maximum). */
@@ -222,7 +223,8 @@ export function qboEntity<S extends z.ZodType<QboRecord & JsonObject>>(
     ...definition,
     create: async (ctx, data, options) => {
       const { Id: _id, SyncToken: _token, sparse: _sparse, ...fields } = data;
-      const res = await write(ctx, 'create', fields, options.idempotencyKey);
+      // Unset host fields arrive as null from the mapping; QuickBooks records have no nulls.
+      const res = await write(ctx, 'create', withoutNulls(fields), options.idempotencyKey);
       return parseRecord(schema, res[name], `quickbooks.${name}.create`);
     },
     update: async (ctx, id, changes, options) => {

@@ -13,6 +13,7 @@ export {
   createFakeQuickBooks,
   type FakeQuickBooks,
   type FakeQuickBooksOptions,
+  type FakeThrottle,
   type InjectedFailure,
   qboFailures,
   type RecordedRequest,

@@ -18,6 +18,7 @@ import {
   type FakeQuickBooks,
   type FakeQuickBooksOptions,
 } from '../../src/testing/index.js';
+import { mswHandlers } from '../../src/testing/msw-handlers.js';
 
 /** The app registered with the fake, as a developer registers one in Intuit's portal. */
 export const APP = {
@@ -38,12 +39,18 @@ export function useIntuitHosts(): void {
   afterAll(() => server.close());
 }
 
-export function serveFake(options: FakeQuickBooksOptions = {}): FakeQuickBooks {
+type Handle = (request: Request) => Promise<Response>;
+
+/** A fake on the Intuit hosts; `wrap` may observe or delay what reaches it (the wire, as Intuit sees it). */
+export function serveFake(
+  options: FakeQuickBooksOptions = {},
+  wrap?: (handle: Handle) => Handle,
+): FakeQuickBooks {
   const fake = createFakeQuickBooks({
     ...options,
     oauth: { redirectUris: [APP.redirectUri], ...options.oauth },
   });
-  server.use(...fake.handlers());
+  server.use(...(wrap ? mswHandlers(wrap(fake.handle)) : fake.handlers()));
   return fake;
 }
 
