@@ -6,8 +6,8 @@ import {
 } from '@syncbridge/core';
 import { describe, expect, it } from 'vitest';
 import { quickbooks } from '../src/index.js';
+import { connectToFake, entityOf } from './helpers/connect-to-fake.js';
 import { harness, useTransports } from './helpers/fake-harness.js';
-import { connectToFake, entityOf } from './helpers/test-http-client.js';
 
 useTransports();
 
