@@ -151,6 +151,50 @@ describe.each(BACKENDS)('scenario on %s storage: Customer and Invoice sync end t
     await s.close();
   });
 
+  it('a host invoice is created in QuickBooks with its lines and comes back with QuickBooks totals', async () => {
+    const s = await connected(backend);
+    const [customer] = s.fake.seed.customers(1);
+    const [item] = s.fake.seed.items(1);
+    await s.bridge.sync.configure(s.integration.id, {
+      localEntity: 'invoice',
+      remoteEntity: 'Invoice',
+      direction: 'bidirectional',
+      mappings: [...invoiceMappings],
+    });
+    await s.bridge.sync.run(s.integration.id, { type: 'full' });
+    const lines = [
+      {
+        Amount: 120,
+        DetailType: 'SalesItemLineDetail',
+        SalesItemLineDetail: { ItemRef: { value: item?.Id }, Qty: 3, UnitPrice: 40 },
+      },
+    ];
+    await s.local.invoice?.upsert([
+      {
+        id: 'inv_host_1',
+        data: { number: 'H-1001', customerId: customer?.Id as string, dueDate: '2027-02-01', lines },
+      },
+    ]);
+    expect(await s.bridge.changes.notify('invoice', ['inv_host_1'])).toMatchObject([
+      { recordsCreated: 1, recordsFailed: 0 },
+    ]);
+    const created = s.fake.records('Invoice').find((r) => r.DocNumber === 'H-1001');
+    expect(created).toMatchObject({
+      CustomerRef: { value: customer?.Id },
+      DueDate: '2027-02-01',
+      TotalAmt: 120,
+    });
+    const log = await s.bridge.sync.run(s.integration.id, { type: 'incremental' });
+    expect(log).toMatchObject({ status: 'completed', recordsFailed: 0 });
+    expect(s.local.invoice?.all()).toEqual([
+      expect.objectContaining({
+        id: 'inv_host_1',
+        data: expect.objectContaining({ number: 'H-1001', total: 120 }),
+      }),
+    ]);
+    await s.close();
+  });
+
   it('a QuickBooks deactivation archives the host customer; a QuickBooks invoice deletion deletes the host invoice', async () => {
     const s = await connected(backend);
     const [invoice] = s.fake.seed.invoices(1);
