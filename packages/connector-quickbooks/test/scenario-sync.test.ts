@@ -151,7 +151,7 @@ describe.each(BACKENDS)('scenario on %s storage: Customer and Invoice sync end t
     await s.close();
   });
 
-  it('a host invoice is created in QuickBooks with its lines and comes back with QuickBooks totals', async () => {
+  it('a host invoice is created in QuickBooks with its lines, and its CDC echo makes no duplicate', async () => {
     const s = await connected(backend);
     const [customer] = s.fake.seed.customers(1);
     const [item] = s.fake.seed.items(1);
@@ -186,12 +186,9 @@ describe.each(BACKENDS)('scenario on %s storage: Customer and Invoice sync end t
     });
     const log = await s.bridge.sync.run(s.integration.id, { type: 'incremental' });
     expect(log).toMatchObject({ status: 'completed', recordsFailed: 0 });
-    expect(s.local.invoice?.all()).toEqual([
-      expect.objectContaining({
-        id: 'inv_host_1',
-        data: expect.objectContaining({ number: 'H-1001', total: 120 }),
-      }),
-    ]);
+    // The create's echo in CDC is recognised: no second invoice on either side.
+    expect(s.fake.records('Invoice')).toHaveLength(1);
+    expect(s.local.invoice?.all().map((r) => r.id)).toEqual(['inv_host_1']);
     await s.close();
   });
 
