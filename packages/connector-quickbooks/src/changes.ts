@@ -6,7 +6,7 @@ import {
   SyncBridgeError,
   ValidationError,
 } from '@syncbridge/core';
-import { qboRequest } from './entities/request.js';
+import { qboRequest, realmOf } from './entities/request.js';
 
 /** QuickBooks keeps 30 days of change data; stay a day inside it. */
 export const CDC_MAX_AGE_MS = 29 * 24 * 3600 * 1000;
@@ -148,4 +148,22 @@ export async function* quickBooksChanges(
       yield { changes: objects.map((o) => toChange(entity, o)), cursor: cursor() };
     }
   }
+}
+
+/**
+ * A change cursor at the current end of the feed, on Intuit's clock: the `time` of a cheap
+ * company-info read. The engine takes it when a full pass starts, so the first incremental run
+ * reads CDC from there (changes made during the pass are read again, harmlessly, by hash).
+ * The local clock is not used: a host clock running ahead of Intuit's would skip changes.
+ */
+export async function quickBooksInitialCursor(ctx: ConnectorContext, minorVersion: number): Promise<string> {
+  const data = await qboRequest<{ time?: unknown }>(ctx, minorVersion, {
+    method: 'GET',
+    resource: `companyinfo/${realmOf(ctx)}`,
+  });
+  if (typeof data.time !== 'string' || Number.isNaN(Date.parse(data.time)))
+    throw new ValidationError(
+      'QuickBooks companyinfo response has no usable time to start the change feed at',
+    );
+  return data.time;
 }

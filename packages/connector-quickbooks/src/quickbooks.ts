@@ -1,7 +1,7 @@
 import { ConfigError, type Connector, defineConnector, oauth2 } from '@syncbridge/core';
 import { z } from 'zod';
 import { voidInvoiceAction } from './actions.js';
-import { quickBooksChanges } from './changes.js';
+import { quickBooksChanges, quickBooksInitialCursor } from './changes.js';
 import { qboEntity } from './entities/entity.js';
 import { DEFAULT_MINOR_VERSION, qboRequest, realmOf } from './entities/request.js';
 import {
@@ -13,6 +13,7 @@ import {
   taxCodeSchema,
 } from './entities/schemas.js';
 import { mapQuickBooksError } from './map-error.js';
+import { QUICKBOOKS_LIMITS, quickBooksRateLimit } from './rate-limit.js';
 import { quickBooksWebhooks } from './webhooks.js';
 
 /** The company API's hosts per environment. */
@@ -39,6 +40,17 @@ const optionsSchema = z.object({
    * Origins to use instead of Intuit's OAuth hosts (a fake on loopback); paths stay Intuit's.
    * One string applies to all three.
    */
+  /**
+   * Intuit's limits for this app (500 requests per minute and 10 at once, per company). Change
+   * them only if Intuit gave your app other limits, or to leave room for other apps' traffic.
+   */
+  rateLimit: z
+    .object({
+      requests: z.number().int().positive().default(QUICKBOOKS_LIMITS.requests),
+      windowMs: z.number().int().positive().default(QUICKBOOKS_LIMITS.windowMs),
+      concurrency: z.number().int().positive().default(QUICKBOOKS_LIMITS.concurrency),
+    })
+    .prefault({}),
   authBaseUrls: z
     .union([
       z.url(),
@@ -104,12 +116,8 @@ export function quickbooks(options: QuickBooksOptions): Connector {
     }),
     baseUrl: o.baseUrl ?? QUICKBOOKS_API_BASE[o.environment],
     defaultHeaders: { accept: 'application/json' },
-    rateLimit: (integration) => ({
-      requests: 500,
-      intervalMs: 60_000,
-      concurrency: 10,
-      scope: `quickbooks:${String(integration.config.realmId ?? integration.id)}`,
-    }),
+    rateLimit: (integration) =>
+      quickBooksRateLimit(o.rateLimit, `quickbooks:${String(integration.config.realmId ?? integration.id)}`),
     entities: {
       Customer: entity({ name: 'Customer', schema: customerSchema, nameList: true, minorVersion }),
       Invoice: entity({ name: 'Invoice', schema: invoiceSchema, nameList: false, minorVersion }),
@@ -135,6 +143,7 @@ export function quickbooks(options: QuickBooksOptions): Connector {
         ...params,
         entities: params.entities.filter((e) => CDC_ENTITIES.has(e)),
       }),
+    initialChangeCursor: (ctx) => quickBooksInitialCursor(ctx, minorVersion),
     webhooks: quickBooksWebhooks,
     actions: { voidInvoice: voidInvoiceAction(minorVersion) },
     mapError: mapQuickBooksError,

@@ -1,8 +1,8 @@
 import { type ChangePage, isSyncBridgeError } from '@syncbridge/core';
 import { describe, expect, it } from 'vitest';
 import { quickBooksChanges } from '../src/index.js';
+import { collect, connectToFake } from './helpers/connect-to-fake.js';
 import { harness, useTransports } from './helpers/fake-harness.js';
-import { collect, connectToFake } from './helpers/test-http-client.js';
 
 useTransports();
 

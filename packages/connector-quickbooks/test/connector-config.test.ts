@@ -6,8 +6,8 @@ import {
 } from '@syncbridge/core';
 import { describe, expect, it } from 'vitest';
 import { quickbooks } from '../src/index.js';
+import { connectToFake, entityOf } from './helpers/connect-to-fake.js';
 import { harness, useTransports } from './helpers/fake-harness.js';
-import { connectToFake, entityOf } from './helpers/test-http-client.js';
 
 useTransports();
 
@@ -45,7 +45,8 @@ describe('quickbooks() configuration', () => {
       integration,
       undefined as never,
     );
-    expect(limit).toEqual({ requests: 500, intervalMs: 60_000, concurrency: 10, scope: 'quickbooks:42' });
+    // 500/min cut into 19 fixed windows of 25 (see quickBooksRateLimit): never over 500 in a sliding minute.
+    expect(limit).toEqual({ requests: 25, intervalMs: 3158, concurrency: 10, scope: 'quickbooks:42' });
   });
 
   it('fails at construction with every problem listed', () => {

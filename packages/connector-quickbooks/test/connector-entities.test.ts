@@ -1,8 +1,8 @@
 import { isConflictError, isValidationError, type ValidationError } from '@syncbridge/core';
 import { describe, expect, it } from 'vitest';
 import { qboLiteral, selectQuery } from '../src/index.js';
+import { collect, connectToFake, entityOf } from './helpers/connect-to-fake.js';
 import { harness, TRANSPORTS, useTransports } from './helpers/fake-harness.js';
-import { collect, connectToFake, entityOf } from './helpers/test-http-client.js';
 
 useTransports();
 

@@ -12,8 +12,8 @@ import {
 import { describe, expect, it } from 'vitest';
 import { mapQuickBooksError } from '../src/index.js';
 import { authXml, faultBody, gatewayAuthFault, qboFailures, throttleXml } from '../src/testing/index.js';
+import { connectToFake, entityOf } from './helpers/connect-to-fake.js';
 import { harness, useTransports } from './helpers/fake-harness.js';
-import { connectToFake, entityOf } from './helpers/test-http-client.js';
 
 useTransports();
 

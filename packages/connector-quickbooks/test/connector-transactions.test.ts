@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { collect, connectToFake, entityOf } from './helpers/connect-to-fake.js';
 import { harness, useTransports } from './helpers/fake-harness.js';
-import { collect, connectToFake, entityOf } from './helpers/test-http-client.js';
 
 useTransports();
 

@@ -2,8 +2,8 @@ import type { ParsedWebhookEvent, WebhookRequest } from '@syncbridge/core';
 import { isValidationError } from '@syncbridge/core';
 import { describe, expect, it } from 'vitest';
 import { signIntuitPayload } from '../src/testing/index.js';
+import { connectToFake } from './helpers/connect-to-fake.js';
 import { harness, useTransports } from './helpers/fake-harness.js';
-import { connectToFake } from './helpers/test-http-client.js';
 
 useTransports();
 

@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   type ConnectorContext,
   type EntityDefinition,
   isNotFoundError,
@@ -9,6 +10,7 @@ import {
 } from '@syncbridge/core';
 import type { z } from 'zod';
 import { qboDateTime, qboLiteral, selectQuery } from '../query.js';
+import { withoutNulls } from '../without-nulls.js';
 import { parseRecord, qboRequest, requestIdFor } from './request.js';
 
 /** Records per query page (QuickBooks' maximum). */
@@ -44,6 +46,34 @@ function decodeCursor(cursor: string | null, since: Date | null): ListCursor {
   throw new ValidationError(`QuickBooks list cursor is not one this connector wrote: ${cursor.slice(0, 40)}`);
 }
 
+const FIELD_PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/;
+type Scalar = string | number | boolean;
+const isScalar = (v: unknown): v is Scalar =>
+  typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean';
+
+/**
+ * A sync config's `filter` as query conditions, ANDed: `{ CompanyName: "O'Brien" }` →
+ * `CompanyName = 'O\'Brien'`, an array → `IN (…)`. Values are always escaped literals; field
+ * names must be plain paths. QuickBooks has no OR. Throws `ConfigError` for anything else.
+ */
+export function filterConditions(entity: string, filter: JsonObject | null): string[] {
+  if (filter === null) return [];
+  const problems: string[] = [];
+  const where: string[] = [];
+  for (const [field, value] of Object.entries(filter)) {
+    if (!FIELD_PATH.test(field)) problems.push(`${field}: not a QuickBooks field path`);
+    else if (isScalar(value)) where.push(`${field} = ${qboLiteral(value)}`);
+    else if (Array.isArray(value) && value.length > 0 && value.every(isScalar))
+      where.push(`${field} IN (${value.map((v) => qboLiteral(v)).join(', ')})`);
+    else problems.push(`${field}: use a string, number, boolean or a non-empty array of them`);
+  }
+  if (problems.length)
+    throw new ConfigError(`QuickBooks ${entity} sync filter is not usable: ${problems.join('; ')}`, {
+      problems,
+    });
+  return where;
+}
+
 /**
  * Builds an entity on the query endpoint and the write endpoints.
  *
@@ -74,11 +104,16 @@ export function qboEntity<S extends z.ZodType<QboRecord & JsonObject>>(
 
   async function* list(
     ctx: ConnectorContext,
-    params: { cursor: string | null; since: Date | null },
+    params: { cursor: string | null; since: Date | null; filter?: JsonObject | null },
   ): AsyncIterable<Page<z.output<S>>> {
     let state = decodeCursor(params.cursor, params.since);
+    const filter = params.filter ?? null;
+    const filtered = filterConditions(name, filter);
+    // A filter on Active replaces the "active and inactive" default of name lists.
+    const base =
+      filter !== null && Object.keys(filter).some((k) => k.toLowerCase() === 'active') ? [] : activeAll;
     for (;;) {
-      const where = [...activeAll];
+      const where = [...base, ...filtered];
       if (state.at !== null) where.push(`Metadata.LastUpdatedTime >= ${qboLiteral(state.at)}`);
       else if (state.since !== null) where.push(`Metadata.LastUpdatedTime > ${qboLiteral(state.since)}`);
       // A tie group bigger than a page cannot be re-read whole: skip into it by position.
@@ -188,7 +223,8 @@ export function qboEntity<S extends z.ZodType<QboRecord & JsonObject>>(
     ...definition,
     create: async (ctx, data, options) => {
       const { Id: _id, SyncToken: _token, sparse: _sparse, ...fields } = data;
-      const res = await write(ctx, 'create', fields, options.idempotencyKey);
+      // Unset host fields arrive as null from the mapping; QuickBooks records have no nulls.
+      const res = await write(ctx, 'create', withoutNulls(fields), options.idempotencyKey);
       return parseRecord(schema, res[name], `quickbooks.${name}.create`);
     },
     update: async (ctx, id, changes, options) => {

@@ -1,3 +1,4 @@
+import { withoutNulls } from '../without-nulls.js';
 import { qboTime } from './clock.js';
 import {
   duplicateName,
@@ -290,7 +291,8 @@ export class Company {
   create(entity: FakeEntityName, body: Record<string, unknown>): QboRecord {
     if (READ_ONLY.has(entity) && !body.__seed)
       throw validation('6000', 'Operation not supported', `${entity} is read-only in this fake`);
-    const record: Record<string, unknown> = structuredClone(body);
+    // QuickBooks records hold no nulls: a null in a request means "not set".
+    const record: Record<string, unknown> = withoutNulls(structuredClone(body));
     delete record.__seed;
     delete record.sparse;
     delete record.SyncToken;
@@ -323,7 +325,8 @@ export class Company {
     const { sparse: _s, Id: _i, SyncToken: _t, MetaData: _m, domain: _d, ...fields } = structuredClone(body);
     let next: Record<string, unknown>;
     if (sparse) {
-      next = { ...structuredClone(existing), ...fields };
+      // A null in a sparse update clears the field.
+      next = withoutNulls({ ...structuredClone(existing), ...fields });
     } else {
       // A full update replaces the object: writable fields not sent are cleared.
       next = { ...fields };

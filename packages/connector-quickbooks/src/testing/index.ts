@@ -13,6 +13,7 @@ export {
   createFakeQuickBooks,
   type FakeQuickBooks,
   type FakeQuickBooksOptions,
+  type FakeThrottle,
   type InjectedFailure,
   qboFailures,
   type RecordedRequest,
@@ -21,6 +22,7 @@ export { authXml, faultBody, gatewayAuthFault, throttleXml } from './faults.js';
 export { QUICKBOOKS_HOSTS } from './msw-handlers.js';
 export type { FakeOAuthOptions, OAuthStats } from './oauth-server.js';
 export type { Seeder } from './seed.js';
+export { quickBooksSuiteDriver, type SuiteEntity } from './suite-driver.js';
 export {
   type DeliverWebhooksOptions,
   signIntuitPayload,
