@@ -1,7 +1,7 @@
 // The engine's moving parts stay internal: hosts use createSyncBridge (and bridge.internals for advanced cases).
 export type { BridgeEvents, RecordRef } from './bridge-events.js';
 export type { ConflictDecision, SyncConflict } from './conflicts.js';
-export type { EngineOptions, RunOptions } from './engine.js';
+export type { EngineOptions, RunOptions, SyncEngine } from './engine.js';
 export { localIdFor } from './local-ids.js';
 export { SyncStoppedError } from './passes.js';
 export type {
@@ -13,4 +13,4 @@ export type {
   ResolveConflict,
 } from './ports.js';
 export { MAX_LOGGED_ERRORS } from './run-stats.js';
-export type { SchedulerOptions } from './scheduler.js';
+export type { Scheduler, SchedulerOptions } from './scheduler.js';

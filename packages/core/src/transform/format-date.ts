@@ -190,6 +190,19 @@ export function convertDate(
 export function describe(value: unknown): string {
   if (value instanceof Date)
     return `Date(${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else if (typeof value !== 'object' || value === null) text = String(value);
+  else if (Array.isArray(value)) text = `an array of ${value.length}`;
+  else {
+    // Provider data is untrusted: never call its toString (it may be missing, not a function, or throw).
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(value);
+    } catch {
+      json = undefined;
+    }
+    text = json ?? 'an object';
+  }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

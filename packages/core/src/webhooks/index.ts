@@ -1,3 +1,3 @@
 export * from './adapters/index.js';
-export type { ProcessorOptions } from './webhook-processor.js';
+export type { ProcessorOptions, WebhookProcessor } from './webhook-processor.js';
 export type { SecretOpener, WebhookDelivery, WebhookRejections, WebhookReply } from './webhook-receiver.js';
