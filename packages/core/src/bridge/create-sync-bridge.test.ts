@@ -242,4 +242,45 @@ describe('createSyncBridge', () => {
     const noUrl = await bridge.webhooks.register({ integrationId: integration.id }).catch((e) => e);
     expect(isConfigError(noUrl)).toBe(true);
   });
+
+  it('sends outbound-only fields, brings provider-owned fields back after a write, and makes no echo', async () => {
+    const { bridge, remote, customers, integration } = await bridgeWith();
+    await bridge.sync.configure(integration.id, {
+      localEntity: 'customer',
+      remoteEntity: 'contact',
+      direction: 'bidirectional',
+      mappings: [
+        { local: 'name', remote: '$.name', required: true },
+        { local: 'appRef', remote: '$.ref', direction: 'outbound' },
+        { local: 'remoteVersion', remote: '$.version', direction: 'inbound' },
+      ],
+    });
+    await customers.upsert([{ id: 'c1', data: { name: 'Ada', appRef: 'r1' } }]);
+    await bridge.changes.notify('customer', ['c1']);
+    expect(remote.all('contact')[0]).toMatchObject({ name: 'Ada', ref: 'r1', version: 1 });
+    expect(customers.all()[0]!.data).toMatchObject({ name: 'Ada', appRef: 'r1', remoteVersion: 1 });
+    await bridge.changes.notify('customer', ['c1']);
+    expect(remote.writes).toEqual({ create: 1, update: 0, delete: 0 });
+    await customers.upsert([{ id: 'c1', data: { ...customers.all()[0]!.data, appRef: 'r2' } }]);
+    await bridge.changes.notify('customer', ['c1']);
+    expect(remote.all('contact')[0]).toMatchObject({ ref: 'r2', version: 2 });
+    expect(customers.all()[0]!.data).toMatchObject({ appRef: 'r2', remoteVersion: 2 });
+    await bridge.sync.run(integration.id, { type: 'incremental' });
+    await bridge.changes.notify('customer', ['c1']);
+    expect(remote.writes).toEqual({ create: 1, update: 1, delete: 0 });
+  });
+
+  it('pushes every mapped field on an outbound-only config', async () => {
+    const { bridge, remote, customers, integration } = await bridgeWith();
+    await bridge.sync.configure(integration.id, {
+      localEntity: 'customer',
+      remoteEntity: 'contact',
+      direction: 'outbound',
+      mappings,
+    });
+    await customers.upsert([{ id: 'c1', data: { name: 'Grace', email: 'g@example.com' } }]);
+    const [log] = await bridge.changes.notify('customer', ['c1']);
+    expect(log).toMatchObject({ status: 'completed', recordsCreated: 1 });
+    expect(remote.all('contact')[0]).toMatchObject({ name: 'Grace', email: 'g@example.com' });
+  });
 });

@@ -140,8 +140,10 @@ async function settle(
     'record' in choice ? choice.record : ((choice.take === 'local' ? pending.local : pending.remote) ?? {});
   const localId = link.localId!;
   const [local] = await run.localStore.get([localId]);
+  let data = local?.data ?? {};
   if (!local || hashRecord(run.mapper.pickLocal(local.data)) !== hashRecord(record)) {
-    await run.localStore.upsert([{ id: localId, data: mergeInto(local?.data ?? {}, record) }]);
+    data = mergeInto(data, record);
+    await run.localStore.upsert([{ id: localId, data }]);
   }
   let remoteVersion = link.remoteVersion;
   let remoteHash: string | null = null;
@@ -155,7 +157,14 @@ async function settle(
     remoteHash = written?.remoteHash ?? null;
   }
   const [saved] = await storage.syncRecords.upsert([
-    syncedLink(run, link, { localId, remoteId: link.remoteId!, base: record, remoteHash, remoteVersion }),
+    syncedLink(run, link, {
+      localId,
+      remoteId: link.remoteId!,
+      base: record,
+      remoteHash,
+      remoteVersion,
+      local: data,
+    }),
   ]);
   return saved!;
 }

@@ -29,9 +29,14 @@ export function syncedLink(
     remoteVersion?: string | null;
     remoteUpdatedAt?: Date | null;
     generation?: number | null;
+    /** The host record's data after this sync; its outbound projection is what later pushes compare against (echo detection). */
+    local?: Record<string, unknown>;
   },
 ): SyncRecordInput {
   const baseHash = hashRecord(fields.base);
+  const localHash = fields.local
+    ? hashRecord(run.mapper.pickLocal(fields.local, { direction: 'outbound' }))
+    : baseHash;
   const now = run.deps.now();
   return {
     ...(link?.id ? { id: link.id } : {}),
@@ -40,7 +45,7 @@ export function syncedLink(
     remoteId: fields.remoteId,
     base: fields.base,
     baseHash,
-    localHash: baseHash,
+    localHash,
     remoteHash: fields.remoteHash ?? baseHash,
     remoteVersion: fields.remoteVersion ?? link?.remoteVersion ?? null,
     remoteUpdatedAt: fields.remoteUpdatedAt ?? link?.remoteUpdatedAt ?? null,
@@ -188,12 +193,16 @@ export async function applyRemoteRecords(
     : [];
   creates.forEach(({ localId, remote }, i) => {
     const existing = localById.get(localId);
-    localUpserts.push({
-      id: localId,
-      data: existing ? mergeInto(existing.data, remote.mapped) : remote.mapped,
-    });
+    const data = existing ? mergeInto(existing.data, remote.mapped) : remote.mapped;
+    localUpserts.push({ id: localId, data });
     linkWrites.push(
-      syncedLink(run, intents[i], { localId, ...remoteFields(remote), base: remote.mapped, generation }),
+      syncedLink(run, intents[i], {
+        localId,
+        ...remoteFields(remote),
+        base: remote.mapped,
+        generation,
+        local: data,
+      }),
     );
     stats.created++;
   });
@@ -201,27 +210,34 @@ export async function applyRemoteRecords(
   for (const { link, remote } of compare) {
     const localId = link.localId!;
     const local = localById.get(localId);
-    const linked = () =>
-      syncedLink(run, link, { localId, ...remoteFields(remote), base: remote.mapped, generation });
+    const linked = (data: Record<string, unknown>) =>
+      syncedLink(run, link, {
+        localId,
+        ...remoteFields(remote),
+        base: remote.mapped,
+        generation,
+        local: data,
+      });
     if (!local) {
       // The host record is gone but the provider changed it since: bring it back rather than lose the change.
       localUpserts.push({ id: localId, data: remote.mapped });
-      linkWrites.push(linked());
+      linkWrites.push(linked(remote.mapped));
       stats.created++;
       continue;
     }
     const projected = mapper.pickLocal(local.data);
     const localHash = hashRecord(projected);
     if (localHash === remote.hash) {
-      linkWrites.push(linked());
+      linkWrites.push(linked(local.data));
       stats.skipped++;
     } else if (
       config.direction === 'inbound' ||
       localHash === link.baseHash ||
       (link.baseHash === null && link.syncStatus !== 'synced')
     ) {
-      localUpserts.push({ id: localId, data: mergeInto(local.data, remote.mapped) });
-      linkWrites.push(linked());
+      const data = mergeInto(local.data, remote.mapped);
+      localUpserts.push({ id: localId, data });
+      linkWrites.push(linked(data));
       stats.updated++;
     } else {
       const answer = deps.resolve({
@@ -258,9 +274,16 @@ export async function applyRemoteRecords(
         stats.skipped++;
         continue;
       }
-      if (answer.applyToLocal) localUpserts.push({ id: localId, data: mergeInto(local.data, answer.record) });
+      const data = answer.applyToLocal ? mergeInto(local.data, answer.record) : local.data;
+      if (answer.applyToLocal) localUpserts.push({ id: localId, data });
       const index = linkWrites.push(
-        syncedLink(run, link, { localId, ...remoteFields(remote), base: answer.record, generation }),
+        syncedLink(run, link, {
+          localId,
+          ...remoteFields(remote),
+          base: answer.record,
+          generation,
+          local: data,
+        }),
       );
       if (answer.applyToRemote) pushes.push({ link, record: answer.record, remote, index: index - 1 });
       stats.updated++;

@@ -3,6 +3,7 @@ import { isConfigError } from '../errors/config-error.js';
 import { isProviderError } from '../errors/provider-error.js';
 import { isValidationError } from '../errors/validation-error.js';
 import { hashRecord } from '../hash/canonical-json.js';
+import type { LocalRecord } from '../local/local-store.js';
 import { type ConfigRun, recordFailure, refOf } from './config-run.js';
 import { syncedLink } from './inbound.js';
 import type { MappedRecord } from './ports.js';
@@ -73,13 +74,10 @@ export async function pushLocalChanges(
         } else stats.skipped++;
         continue;
       }
+      // What the host record says in the compared (inbound) shape, and what a push would send.
       const projected = run.mapper.pickLocal(local.data);
-      const hash = hashRecord(projected);
-      if (
-        link?.syncStatus === 'synced' &&
-        link.remoteId &&
-        (hash === link.baseHash || hash === link.localHash)
-      ) {
+      const outgoing = run.mapper.pickLocal(local.data, { direction: 'outbound' });
+      if (link?.syncStatus === 'synced' && link.remoteId && hashRecord(outgoing) === link.localHash) {
         echo();
         continue;
       }
@@ -87,9 +85,9 @@ export async function pushLocalChanges(
       if (link?.syncStatus === 'conflict') {
         stats.skipped++;
       } else if (!link?.remoteId) {
-        await createRemote(run, link, id, projected);
+        await createRemote(run, link, local, projected, outgoing);
       } else {
-        await updateRemote(run, link, projected, local.updatedAt ?? null);
+        await updateRemote(run, link, local, projected, outgoing);
       }
     } catch (error) {
       const message = recordFailure(run, { localId: id, remoteId: link?.remoteId ?? null }, error);
@@ -100,13 +98,43 @@ export async function pushLocalChanges(
   }
 }
 
+/**
+ * After a write, values the provider computed (a QuickBooks `TotalAmt`, a version) come back to
+ * the host: fields only the provider writes (inbound-only mappings) take its value, other fields
+ * only fill gaps (a host value is never overwritten here). Returns the host data as it now is
+ * and the agreed base.
+ */
+async function takeComputedValues(
+  run: ConfigRun,
+  local: LocalRecord,
+  projected: MappedRecord,
+  outgoing: MappedRecord,
+  written: RemoteWriteResult | null,
+): Promise<{ data: Record<string, unknown>; base: MappedRecord }> {
+  const filled: MappedRecord = {};
+  for (const [field, value] of Object.entries(written?.mapped ?? {})) {
+    if (value === null || value === undefined) continue;
+    // Fields the host cannot push belong to the provider; the others only fill gaps.
+    const providerOwned = !(field in outgoing);
+    const empty = projected[field] === null || projected[field] === undefined;
+    if ((providerOwned || empty) && hashRecord(value) !== hashRecord(projected[field] ?? null))
+      filled[field] = value;
+  }
+  if (Object.keys(filled).length === 0) return { data: local.data, base: projected };
+  const data = mergeInto(local.data, filled);
+  await run.localStore.upsert([{ id: local.id, data }]);
+  return { data, base: { ...projected, ...filled } };
+}
+
 async function createRemote(
   run: ConfigRun,
   existing: SyncRecord | undefined,
-  localId: string,
+  local: LocalRecord,
   projected: MappedRecord,
+  outgoing: MappedRecord,
 ) {
   const { deps, config } = run;
+  const localId = local.id;
   // Record the intent first: a crash after the provider call retries with the same key.
   const [link] =
     existing?.syncStatus === 'pending_outbound'
@@ -123,32 +151,37 @@ async function createRemote(
             },
           },
         ]);
-  const written = await pushCreate(run, link!, projected);
-  await deps.storage.syncRecords.upsert([syncedLink(run, link, { localId, base: projected, ...written })]);
+  const written = await pushCreate(run, link!, outgoing);
+  const { data, base } = await takeComputedValues(run, local, projected, outgoing, written);
+  await deps.storage.syncRecords.upsert([syncedLink(run, link, { localId, ...written, base, local: data })]);
   run.stats.created++;
 }
 
 async function updateRemote(
   run: ConfigRun,
   link: SyncRecord,
+  local: LocalRecord,
   projected: MappedRecord,
-  localUpdatedAt: Date | null,
+  outgoing: MappedRecord,
 ) {
   const { deps } = run;
   let written: RemoteWriteResult | null;
   try {
-    written = await pushUpdate(run, link, projected, link.base);
+    // Fields an outbound-only mapping writes have no base: they go with every push of a change.
+    written = await pushUpdate(run, link, outgoing, link.base);
   } catch (error) {
     if (!isStaleVersion(error) || !run.entity.get) throw error;
-    await resolveStale(run, link, projected, localUpdatedAt);
+    await resolveStale(run, link, projected, outgoing, local.updatedAt ?? null);
     return;
   }
+  const { data, base } = await takeComputedValues(run, local, projected, outgoing, written);
   await deps.storage.syncRecords.upsert([
     syncedLink(run, link, {
       localId: link.localId!,
       remoteId: link.remoteId!,
-      base: projected,
       ...(written ?? {}),
+      base,
+      local: data,
     }),
   ]);
   if (written) run.stats.updated++;
@@ -160,6 +193,7 @@ async function resolveStale(
   run: ConfigRun,
   link: SyncRecord,
   projected: MappedRecord,
+  outgoing: MappedRecord,
   localUpdatedAt: Date | null,
 ) {
   const { deps, config, entity, mapper, stats } = run;
@@ -215,12 +249,15 @@ async function resolveStale(
     ]);
     return;
   }
+  const [current] = await run.localStore.get([link.localId!]);
+  let data = current?.data ?? {};
   if (answer.applyToLocal) {
-    const [local] = await run.localStore.get([link.localId!]);
-    await run.localStore.upsert([{ id: link.localId!, data: mergeInto(local?.data ?? {}, answer.record) }]);
+    data = mergeInto(data, answer.record);
+    await run.localStore.upsert([{ id: link.localId!, data }]);
   }
+  // The settled compared fields, plus what outbound-only mappings send.
   const written = answer.applyToRemote
-    ? await pushUpdate(run, link, answer.record, mapped.value, version)
+    ? await pushUpdate(run, link, mergeInto(outgoing, answer.record), mapped.value, version)
     : null;
   await deps.storage.syncRecords.upsert([
     syncedLink(run, link, {
@@ -229,6 +266,7 @@ async function resolveStale(
       base: answer.record,
       remoteHash: written?.remoteHash ?? hashRecord(mapped.value),
       remoteVersion: written?.remoteVersion ?? version,
+      local: data,
     }),
   ]);
   stats.updated++;

@@ -20,7 +20,12 @@ export type MapOutcome = { ok: true; value: MappedRecord } | { ok: false; error:
 export interface RecordMapper {
   inbound(remote: unknown): MapOutcome;
   outbound(local: MappedRecord, options?: { fields?: readonly string[] }): MapOutcome;
-  pickLocal(local: MappedRecord): MappedRecord;
+  /**
+   * The host record projected onto the mapped fields: by default the fields `inbound()`
+   * produces (the shape both sides are compared in); with `direction: 'outbound'` the fields
+   * `outbound()` reads (what a push sends).
+   */
+  pickLocal(local: MappedRecord, options?: { direction?: 'inbound' | 'outbound' }): MappedRecord;
 }
 
 export interface ConflictQuestion {

@@ -12,6 +12,8 @@ export interface RemoteWriteResult {
   remoteHash: string | null;
   remoteVersion: string | null;
   remoteUpdatedAt: Date | null;
+  /** What the provider now holds, mapped inbound (null when it does not map). */
+  mapped: MappedRecord | null;
 }
 
 /** Maps what the provider returned, so the link remembers the remote state it now has. */
@@ -22,6 +24,7 @@ export function describeRemote(run: ConfigRun, returned: unknown): RemoteWriteRe
     remoteHash: mapped.ok ? hashRecord(mapped.value) : null,
     remoteVersion: run.entity.version?.(returned) ?? null,
     remoteUpdatedAt: run.entity.updatedAt(returned) ?? null,
+    mapped: mapped.ok ? mapped.value : null,
   };
 }
 

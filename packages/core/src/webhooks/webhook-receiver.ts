@@ -90,6 +90,42 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
     return registrations;
   }
 
+  /**
+   * Which registration each event belongs to. A delivery may carry events of several accounts
+   * (QuickBooks batches realms): each event goes to the integration connected to its own account,
+   * never to whichever registration verified first. An event for an account no integration has
+   * is kept as `ignored` (audit trail), not given to another account.
+   */
+  async function routeEvents(
+    events: readonly ParsedWebhookEvent[],
+    matched: WebhookRegistration,
+    request: WebhookRequest,
+    delivery: WebhookDelivery,
+    connector: Connector,
+    now: Date,
+  ): Promise<Map<ParsedWebhookEvent, WebhookRegistration | undefined>> {
+    const routes = new Map<ParsedWebhookEvent, WebhookRegistration | undefined>();
+    const key = connector.webhooks?.accountConfigKey;
+    if (delivery.integrationId || !key || events.every((e) => !e.accountId)) {
+      for (const e of events) routes.set(e, matched);
+      return routes;
+    }
+    const byAccount = new Map<string, WebhookRegistration>();
+    const accounts = new Set(events.flatMap((e) => (e.accountId ? [e.accountId] : [])));
+    for (const r of await deps.storage.webhooks.list({ provider: delivery.provider })) {
+      if (!r.active || !r.secret) continue;
+      const integration = await deps.storage.integrations.get(r.integrationId);
+      const account = integration ? String(integration.config[key] ?? '') : '';
+      if (!accounts.has(account) || byAccount.has(account)) continue;
+      const verified =
+        r.id === matched.id ||
+        (await connector.webhooks!.verify(request, await deps.secrets.decrypt<string>(r.secret), now));
+      if (verified) byAccount.set(account, r);
+    }
+    for (const e of events) routes.set(e, e.accountId ? byAccount.get(e.accountId) : matched);
+    return routes;
+  }
+
   async function receive(delivery: WebhookDelivery): Promise<WebhookReply> {
     const connector = deps.connectors.get(delivery.provider);
     if (!connector?.webhooks) {
@@ -148,22 +184,38 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
       );
       return { status: 400, body: { error: 'malformed payload' } };
     }
+    const targets = await routeEvents(parsed, matched, request, delivery, connector, now);
     let received = 0;
     let duplicates = 0;
+    const perRegistration = new Map<string, number>();
     for (const event of parsed) {
+      const target = targets.get(event);
       const { inserted } = await deps.storage.webhookEvents.insert({
         provider: delivery.provider,
         eventId: event.eventId,
-        integrationId: matched.integrationId,
-        webhookId: matched.id,
+        integrationId: target?.integrationId ?? null,
+        webhookId: target?.id ?? null,
         eventType: event.type,
         payload: { event: event.payload, changes: event.changes, accountId: event.accountId ?? null },
+        ...(target ? {} : { status: 'ignored' as const }),
         receivedAt: now,
       });
-      if (inserted) received++;
-      else duplicates++;
+      if (!inserted) {
+        duplicates++;
+        continue;
+      }
+      received++;
+      if (target) perRegistration.set(target.id, (perRegistration.get(target.id) ?? 0) + 1);
+      else {
+        deps.logger.warn(
+          { provider: delivery.provider, eventId: event.eventId, accountId: event.accountId },
+          'webhook event kept as ignored: no integration is connected to its account',
+        );
+      }
     }
-    await deps.storage.webhooks.recordDelivery(matched.id, { received, lastReceivedAt: now });
+    for (const [id, count] of perRegistration) {
+      await deps.storage.webhooks.recordDelivery(id, { received: count, lastReceivedAt: now });
+    }
     if (received > 0) deps.onStored();
     return { status: 200, body: { received, duplicates } };
   }

@@ -25,6 +25,8 @@ export interface FakeConnectorOptions {
   changeFeed?: boolean;
   /** Feed entries carry the record (default false: the engine fetches by id, as with QuickBooks). */
   feedCarriesRecords?: boolean;
+  /** The integration config key that holds the account webhook events are routed by. */
+  accountConfigKey?: string;
   /** Entities that are deactivated instead of deleted. */
   deactivateOnly?: readonly string[];
 }
@@ -85,6 +87,7 @@ export function createFakeConnector(options: FakeConnectorOptions = {}): {
         const expected = createHmac('sha256', secret).update(request.body).digest();
         return given.length === expected.length && timingSafeEqual(given, expected);
       },
+      ...(options.accountConfigKey ? { accountConfigKey: options.accountConfigKey } : {}),
       parse(request) {
         let body: {
           events?: {

@@ -178,3 +178,56 @@ describe('webhook retries without a poller', () => {
     }
   });
 });
+
+describe('webhook routing by account', () => {
+  it('stores each event of a multi-account delivery under its own integration, and keeps unknown accounts as ignored', async () => {
+    const { memoryStorage } = await import('../../storage/memory/memory-storage.js');
+    const { createFakeConnector } = await import('@syncbridge/testing');
+    const { createWebhookReceiver } = await import('../webhook-receiver.js');
+    const { silentLogger } = await import('../../logging/logger.js');
+    const storage = memoryStorage();
+    const { connector } = createFakeConnector({ accountConfigKey: 'account' });
+    const hooks: Record<string, string> = {};
+    for (const account of ['A', 'B']) {
+      const integration = await storage.integrations.create({
+        organizationId: `org_${account}`,
+        provider: 'fake',
+        config: { account },
+      });
+      // One app-wide verifier token, as QuickBooks has: every realm's registration holds the same secret.
+      await storage.webhooks.create({
+        integrationId: integration.id,
+        provider: 'fake',
+        secret: 'enc:whsec_shared',
+      });
+      hooks[account] = integration.id;
+    }
+    const receiver = createWebhookReceiver({
+      storage,
+      connectors: new Map([['fake', connector]]),
+      secrets: { decrypt: async <T>(c: string) => c.replace(/^enc:/, '') as T },
+      logger: silentLogger,
+      maxBodyBytes: 100_000,
+      now: () => new Date(),
+      onStored: () => {},
+    });
+    const body = JSON.stringify({
+      events: ['A', 'B', 'C'].map((account) => ({
+        id: `evt_${account}`,
+        entity: 'contact',
+        objectId: '1',
+        type: 'upsert',
+        account,
+      })),
+    });
+    const { signFakeWebhook } = await import('@syncbridge/testing');
+    expect(
+      (await receiver.receive({ provider: 'fake', headers: signFakeWebhook(body, 'whsec_shared'), body }))
+        .status,
+    ).toBe(200);
+    const byId = Object.fromEntries((await storage.webhookEvents.list()).map((e) => [e.eventId, e]));
+    expect(byId.evt_A).toMatchObject({ integrationId: hooks.A, status: 'pending' });
+    expect(byId.evt_B).toMatchObject({ integrationId: hooks.B, status: 'pending' });
+    expect(byId.evt_C).toMatchObject({ integrationId: null, status: 'ignored' });
+  });
+});
