@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeStripeForm } from './form-encoding.js';
 import { stripeCustomerMappings, stripeInvoiceMappings, stripePaymentMappings } from './mappings.js';
 import { STRIPE_API_VERSION, stripe, stripeCredentialsSchema } from './stripe-connector.js';
-import { collect, testContext } from './test-support/fetch-http-client.js';
+import { collect, connectedContext } from './test-support/connected-context.js';
 import { createFakeStripe, parseStripeForm } from './testing/index.js';
 
 describe('stripe()', () => {
@@ -101,7 +101,7 @@ describe('stripe()', () => {
     try {
       const c = stripe({ baseUrl: server.url, account: 'acct_1Loop' });
       const pages = await collect(
-        c.entities.customer!.list(testContext(c, 'sk_test_loop'), {
+        c.entities.customer!.list(await connectedContext(c, 'sk_test_loop'), {
           cursor: null,
           since: null,
           filter: null,

@@ -1,6 +1,6 @@
 import { apiKey, ConfigError, type Connector, defineConnector } from '@syncbridge/core';
 import { z } from 'zod';
-import { stripeChanges } from './changes.js';
+import { stripeChanges, stripeEventCursorNow } from './changes.js';
 import { stripeEntities } from './entities.js';
 import { mapStripeError } from './map-error.js';
 import { stripeWebhooks } from './webhooks.js';
@@ -78,6 +78,8 @@ export function stripe(options: StripeOptions = {}): Connector {
       stripeRateLimit(credentials.type === 'apiKey' ? (credentials.apiKey ?? '') : ''),
     entities: stripeEntities,
     changes: (ctx, params) => stripeChanges(ctx, params, apiVersion),
+    // Where the Events feed stands when a full pass starts: the first incremental run resumes there.
+    initialChangeCursor: (ctx, entities) => stripeEventCursorNow(ctx, Date.now, entities),
     webhooks: stripeWebhooks(apiVersion),
     mapError: mapStripeError,
     async test(ctx) {
