@@ -26,7 +26,10 @@ export {
   type StripeFieldMapping,
   stripeCustomerMappings,
   stripeInvoiceMappings,
+  stripeMoney,
   stripePaymentMappings,
+  stripePriceMappings,
+  stripeUnixTime,
 } from './mappings.js';
 export * from './schemas.js';
 export {
