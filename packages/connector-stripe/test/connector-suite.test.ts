@@ -12,7 +12,7 @@ const fake = createFakeStripe({ apiKeys: [KEY] });
 const server = setupServer();
 beforeAll(async () => {
   server.use(...(await fake.handlers()));
-  server.listen({ onUnhandledRequest: 'error' });
+  server.listen({ onUnhandledFrame: 'error' });
 });
 afterAll(() => server.close());
 
