@@ -105,6 +105,8 @@ describe('stripe() change feed over the Events API', () => {
     await post(`/v1/customers/${before!.id}`, 'name=Edited after the cursor');
     const changes = (await feed(cursor, ['customer'])).flatMap((p) => p.changes);
     expect(changes.map((c) => [c.id, c.type])).toEqual([[before!.id, 'upsert']]);
+    // Customers have no `updated`: the record the event carried tells when it changed (last-write-wins needs it).
+    expect(connector.entities.customer!.updatedAt(changes[0]!.record)).toEqual(changes[0]!.occurredAt);
   });
 
   it('walks more than one page of events forward, each page a resumable cursor', async () => {

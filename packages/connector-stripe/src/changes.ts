@@ -8,7 +8,7 @@ import {
   SyncBridgeError,
 } from '@syncbridge/core';
 import type { z } from 'zod';
-import { OBJECT_TO_ENTITY } from './entities.js';
+import { EVENT_TIME_FIELD, OBJECT_TO_ENTITY } from './entities.js';
 import { eventSchema, listSchema, type StripeEvent } from './schemas.js';
 
 /** Stripe keeps events for 30 days; an older cursor cannot be resumed. */
@@ -77,7 +77,7 @@ export function eventToChanges(
       entity,
       id: object.id,
       type: isDelete ? 'delete' : 'upsert',
-      ...(!isDelete && sameVersion ? { record: object } : {}),
+      ...(!isDelete && sameVersion ? { record: { ...object, [EVENT_TIME_FIELD]: event.created } } : {}),
       version: String(event.created),
       occurredAt: new Date(event.created * 1000),
     },

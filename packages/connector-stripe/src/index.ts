@@ -15,6 +15,7 @@ export {
   BALANCE_SETTLEMENT_WINDOW_MS,
   completeInvoiceLines,
   completeNestedChanges,
+  EVENT_TIME_FIELD,
   listPages,
   OBJECT_TO_ENTITY,
   PAGE_SIZE,
