@@ -7,7 +7,7 @@ import {
   type SyncBridge,
 } from '@syncbridge/core';
 import { http } from 'msw';
-import type { SetupServerApi } from 'msw/node';
+import type { SetupServer } from 'msw/node';
 import { stripe, stripeCustomerMappings } from '../../src/index.js';
 import type { FakeStripe, StripeObject } from '../../src/testing/index.js';
 import { allLocal } from './backends.js';
@@ -94,7 +94,7 @@ export async function stripeApi(
 
 /** Serves the fake through msw; `failListPage` makes the n-th customer list request fail (a 500 Stripe says not to retry). */
 export async function serveFake(
-  server: SetupServerApi,
+  server: SetupServer,
   fake: FakeStripe,
   options: { failListPage?: number } = {},
 ) {
