@@ -58,6 +58,12 @@ describe('stripe()', () => {
     });
     expect(limit(integration, { type: 'apiKey', apiKey: 'rk_test_x' })).toMatchObject({ requests: 25 });
     expect(limit(integration, { type: 'apiKey', apiKey: 'sk_live_x' })).toMatchObject({ requests: 100 });
+    const raised = stripe({ requestsPerSecond: 400 }).rateLimit as typeof limit;
+    expect(raised(integration, { type: 'apiKey', apiKey: 'sk_live_x' })).toEqual({
+      requests: 400,
+      intervalMs: 1000,
+    });
+    expect(() => stripe({ requestsPerSecond: 0 })).toThrow(/requestsPerSecond/);
   });
 
   it('form-encodes nested params the way the fake (and Stripe) decode them', () => {

@@ -39,6 +39,59 @@ export function matchesRange(value: number, range: FormValue | undefined, param 
   return true;
 }
 
+interface SortedView {
+  readonly size: number;
+  readonly lastKey: string | undefined;
+  readonly sorted: StripeObject[];
+  readonly position: Map<string, number>;
+}
+
+const views = new WeakMap<Map<string, StripeObject>, SortedView>();
+
+/**
+ * A collection newest first, cached until a key is added or removed: `id` and `created` never
+ * change, so updates keep the order, and since a deleted id is never added again, the size and
+ * the last-added key tell whether the key set changed. Keeps a 100,000-object list from being
+ * re-sorted for every page.
+ */
+export function sortedView(items: Map<string, StripeObject>): SortedView {
+  let lastKey: string | undefined;
+  for (const key of items.keys()) lastKey = key;
+  const cached = views.get(items);
+  if (cached && cached.size === items.size && cached.lastKey === lastKey) return cached;
+  const sorted = [...items.values()].sort(compareNewestFirst);
+  const view = { size: items.size, lastKey, sorted, position: new Map(sorted.map((o, i) => [o.id, i])) };
+  views.set(items, view);
+  return view;
+}
+
+/**
+ * The common list request (no filters, no `created`, at most a live `starting_after`) served from
+ * `sortedView` by position; undefined when the request needs the general path. The objects are
+ * looked up in `items`, so updates made since the view was built are seen.
+ */
+export function fastPage(
+  items: Map<string, StripeObject>,
+  params: FormParams,
+  url: string,
+): StripeList | undefined {
+  const keys = Object.keys(params).filter((k) => k !== 'limit' && k !== 'starting_after');
+  if (keys.length > 0) return undefined;
+  const limit = toInt(params.limit, 'limit') ?? 10;
+  if (limit < 1 || limit > 100) return undefined;
+  const view = sortedView(items);
+  let start = 0;
+  const after = params.starting_after;
+  if (after !== undefined) {
+    if (typeof after !== 'string' || after === '') return undefined;
+    const at = view.position.get(after);
+    if (at === undefined) return undefined; // a deleted or unknown cursor: the general path answers
+    start = at + 1;
+  }
+  const page = view.sorted.slice(start, start + limit).map((o) => items.get(o.id) ?? o);
+  return { object: 'list', data: page.map(render), has_more: view.sorted.length > start + limit, url };
+}
+
 /**
  * One page of a Stripe list: newest first, `limit` 1–100 (default 10), `starting_after` or
  * `ending_before` (an object id, not both). The cursor object is located among `all` (its
