@@ -1,6 +1,6 @@
 import { invalidRequest, resourceMissing } from './errors.js';
 import type { FormParams, FormValue } from './form.js';
-import { compareNewestFirst, isPlainObject, render, type StripeObject } from './state.js';
+import { compareNewestFirst, isPlainObject, KeyedCollection, render, type StripeObject } from './state.js';
 
 /** Params every list endpoint takes. */
 export const LIST_PARAMS = ['limit', 'starting_after', 'ending_before', 'created', 'expand'];
@@ -42,6 +42,7 @@ export function matchesRange(value: number, range: FormValue | undefined, param 
 interface SortedView {
   readonly size: number;
   readonly lastKey: string | undefined;
+  readonly keyVersion: number | undefined;
   readonly sorted: StripeObject[];
   readonly position: Map<string, number>;
 }
@@ -55,12 +56,17 @@ const views = new WeakMap<Map<string, StripeObject>, SortedView>();
  * re-sorted for every page.
  */
 export function sortedView(items: Map<string, StripeObject>): SortedView {
-  let lastKey: string | undefined;
-  for (const key of items.keys()) lastKey = key;
   const cached = views.get(items);
-  if (cached && cached.size === items.size && cached.lastKey === lastKey) return cached;
+  // The fake's own collections count key changes; any other Map is checked by its size and last key.
+  const keyVersion = items instanceof KeyedCollection ? items.keyVersion : undefined;
+  if (cached && keyVersion !== undefined && cached.keyVersion === keyVersion) return cached;
+  let lastKey: string | undefined;
+  if (keyVersion === undefined) for (const key of items.keys()) lastKey = key;
+  if (cached && keyVersion === undefined && cached.size === items.size && cached.lastKey === lastKey)
+    return cached;
   const sorted = [...items.values()].sort(compareNewestFirst);
-  const view = { size: items.size, lastKey, sorted, position: new Map(sorted.map((o, i) => [o.id, i])) };
+  const position = new Map(sorted.map((o, i) => [o.id, i]));
+  const view = { size: items.size, lastKey, keyVersion, sorted, position };
   views.set(items, view);
   return view;
 }
