@@ -3,7 +3,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodeEventCursor, encodeEventCursor, stripeEventCursorNow } from './changes.js';
 import { stripe } from './stripe-connector.js';
-import { collect, testContext } from './test-support/fetch-http-client.js';
+import { collect, connectedContext } from './test-support/connected-context.js';
 import { createFakeStripe, type FakeStripe } from './testing/index.js';
 
 const server = setupServer();
@@ -21,7 +21,7 @@ beforeEach(async () => {
   fake = createFakeStripe({ apiKeys: [KEY] });
   server.use(...(await fake.handlers()));
   connector = stripe();
-  ctx = testContext(connector, KEY);
+  ctx = await connectedContext(connector, KEY);
 });
 
 async function feed(cursor: string | null, entities = ALL): Promise<ChangePage[]> {
@@ -91,6 +91,22 @@ describe('stripe() change feed over the Events API', () => {
     expect(again.flatMap((p) => p.changes)).toEqual([]);
     const events = fake.requests.filter((r) => r.path === '/v1/events');
     expect(new URLSearchParams(events.at(-1)?.query).getAll('types[]')).toContain('customer.*');
+  });
+
+  it('reports initialChangeCursor at the newest event of the synced entities, so a feed from it sees only later changes', async () => {
+    expect(connector.initialChangeCursor).toBeTypeOf('function');
+    const [before] = fake.seed.customers(1, { events: true });
+    await post('/v1/products', 'name=Newer, but not a customer');
+    const cursor = await connector.initialChangeCursor!(ctx, ['customer']);
+    const customerEvents = fake.state.events().filter((e) => String(e.type).startsWith('customer.'));
+    expect(decodeEventCursor(cursor).eventId).toBe(customerEvents.at(-1)?.id);
+    const events = fake.requests.filter((r) => r.path === '/v1/events');
+    expect(new URLSearchParams(events.at(-1)?.query).getAll('types[]')).toEqual(['customer.*']);
+    await post(`/v1/customers/${before!.id}`, 'name=Edited after the cursor');
+    const changes = (await feed(cursor, ['customer'])).flatMap((p) => p.changes);
+    expect(changes.map((c) => [c.id, c.type])).toEqual([[before!.id, 'upsert']]);
+    // Customers have no `updated`: the record the event carried tells when it changed (last-write-wins needs it).
+    expect(connector.entities.customer!.updatedAt(changes[0]!.record)).toEqual(changes[0]!.occurredAt);
   });
 
   it('walks more than one page of events forward, each page a resumable cursor', async () => {

@@ -8,7 +8,7 @@ import {
   SyncBridgeError,
 } from '@syncbridge/core';
 import type { z } from 'zod';
-import { OBJECT_TO_ENTITY } from './entities.js';
+import { EVENT_TIME_FIELD, OBJECT_TO_ENTITY } from './entities.js';
 import { eventSchema, listSchema, type StripeEvent } from './schemas.js';
 
 /** Stripe keeps events for 30 days; an older cursor cannot be resumed. */
@@ -77,7 +77,7 @@ export function eventToChanges(
       entity,
       id: object.id,
       type: isDelete ? 'delete' : 'upsert',
-      ...(!isDelete && sameVersion ? { record: object } : {}),
+      ...(!isDelete && sameVersion ? { record: { ...object, [EVENT_TIME_FIELD]: event.created } } : {}),
       version: String(event.created),
       occurredAt: new Date(event.created * 1000),
     },
@@ -115,14 +115,23 @@ async function fetchEvents(ctx: ConnectorContext, query: Record<string, QueryVal
 }
 
 /**
- * The feed's current position (the newest event), for hosts that want to skip history: take it
- * before a full backfill and start `changes()` from it.
+ * The feed's current position (the newest event, of `entities`' event types when given), for
+ * hosts that want to skip history: take it before a full backfill and start `changes()` from it.
+ * `stripe()` reports it as `initialChangeCursor`, so the engine takes it when a full pass starts
+ * and the first incremental run reads only what happened since.
+ *
+ * ```ts
+ * const cursor = await stripeEventCursorNow(ctx, Date.now, ['customer']); // '1767225600:evt_…'
+ * ```
  */
 export async function stripeEventCursorNow(
   ctx: ConnectorContext,
   now: () => number = Date.now,
+  entities?: readonly string[],
 ): Promise<string> {
-  const newest = (await fetchEvents(ctx, { limit: 1 })).data[0];
+  const types = entities ? typesFor(entities) : [];
+  const newest = (await fetchEvents(ctx, { limit: 1, ...(types.length ? { 'types[]': types } : {}) }))
+    .data[0];
   // No event yet: a time-only cursor, backed off for clock skew between us and Stripe (repeats are harmless).
   return encodeEventCursor(
     newest
@@ -184,7 +193,8 @@ export async function* stripeChanges(
     // No anchor event yet: start at the oldest event since the cursor's time, then walk forward.
     const oldest = await oldestEventSince(ctx, cursor.created, typeQuery);
     if (!oldest) {
-      if (params.cursor === null) yield { changes: [], cursor: await stripeEventCursorNow(ctx, now) };
+      if (params.cursor === null)
+        yield { changes: [], cursor: await stripeEventCursorNow(ctx, now, params.entities) };
       return;
     }
     cursor = { created: oldest.created, eventId: oldest.id };

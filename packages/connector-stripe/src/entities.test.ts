@@ -2,7 +2,7 @@ import type { Connector, ConnectorContext, EntityDefinition } from '@syncbridge/
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stripe } from './stripe-connector.js';
-import { collect, testContext } from './test-support/fetch-http-client.js';
+import { collect, connectedContext } from './test-support/connected-context.js';
 import { createFakeStripe, type FakeStripe } from './testing/index.js';
 
 const server = setupServer();
@@ -21,7 +21,7 @@ beforeEach(async () => {
   fake = createFakeStripe({ apiKeys: [KEY] });
   server.use(...(await fake.handlers()));
   connector = stripe();
-  ctx = testContext(connector, KEY);
+  ctx = await connectedContext(connector, KEY);
 });
 
 describe('stripe() entities against the fake', () => {
@@ -116,6 +116,29 @@ describe('stripe() entities against the fake', () => {
     expect(fake.requests.at(-1)?.status).toBe(200);
   });
 
+  it('lets core retry a lost create response with the same Idempotency-Key, creating one customer', async () => {
+    const retrying = await connectedContext(connector, KEY, { retry: 2 });
+    fake.dropNextResponse(1, { path: '/v1/customers', method: 'POST' });
+    const data = { name: 'Lost once', metadata: { host_id: 'c_lost_once' } };
+    const created = await entity('customer').create?.(retrying, data, { idempotencyKey: 'sb-c-link-1' });
+    expect(fake.state.list('customers').map((c) => c.id)).toEqual([created.id]);
+    const posts = fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/customers');
+    expect(posts).toHaveLength(2);
+    expect(posts.map((p) => p.headers['idempotency-key'])).toEqual(['sb-c-link-1', 'sb-c-link-1']);
+  });
+
+  it('retries GETs through 500 and 429 answers (Stripe-Should-Retry, Retry-After) and then succeeds', async () => {
+    const retrying = await connectedContext(connector, KEY, { retry: 3 });
+    fake.seed.customers(2);
+    fake.failNext(1, { status: 500, path: '/v1/customers' });
+    fake.failNext(1, { status: 429, path: '/v1/customers', headers: { 'retry-after': '0' } });
+    const pages = await collect(
+      entity('customer').list(retrying, { cursor: null, since: null, filter: null }),
+    );
+    expect(pages.flatMap((p) => p.records)).toHaveLength(2);
+    expect(fake.requests.map((r) => r.status)).toEqual([500, 429, 200]);
+  });
+
   it('completes a sparse nested change, since Stripe replaces nested hashes as a whole', async () => {
     const [seeded] = fake.seed.customers(1);
     const before = seeded?.address as Record<string, string>;
@@ -201,7 +224,7 @@ describe('stripe() entities against the fake', () => {
   it('proves the key with a cheap GET /v1/balance', async () => {
     await connector.test?.(ctx);
     expect(fake.requests.at(-1)?.path).toBe('/v1/balance');
-    const bad = testContext(connector, 'sk_test_wrong');
+    const bad = await connectedContext(connector, 'sk_test_wrong');
     await expect(connector.test?.(bad)).rejects.toMatchObject({ name: 'AuthError' });
   });
 });

@@ -24,6 +24,14 @@ import {
   refundSchema,
 } from './schemas.js';
 
+/**
+ * Stripe objects (customers, invoices, …) have no `updated` time; the event that carried one
+ * does. The change feed and webhooks put the event's `created` under this key of the record they
+ * hand on, and `updatedAt` reads it, so a conflict resolved by last-write-wins compares the host's
+ * time with when Stripe's change happened. No mapping reads it; it never reaches the host.
+ */
+export const EVENT_TIME_FIELD = '__stripe_event_created';
+
 /** Stripe's largest page. */
 export const PAGE_SIZE = 100;
 
@@ -162,8 +170,9 @@ function resource<R extends StripeRecord>(options: ResourceOptions<R>): EntityDe
   const definition: EntityDefinition<R> = {
     schema: options.schema,
     id,
-    // Stripe objects carry no modification time except products' `updated`; events give versions.
-    updatedAt: (r) => seconds(r.updated),
+    // Stripe objects carry no modification time except products' `updated`; a record that came
+    // with an event carries the event's time (see EVENT_TIME_FIELD), so last-write-wins can compare.
+    updatedAt: (r) => seconds(r.updated) ?? seconds(r[EVENT_TIME_FIELD]),
     isDeleted: (r) => r.deleted === true,
     list: (ctx, params) => {
       const window = options.createdWindowMs;

@@ -15,6 +15,7 @@ export {
   BALANCE_SETTLEMENT_WINDOW_MS,
   completeInvoiceLines,
   completeNestedChanges,
+  EVENT_TIME_FIELD,
   listPages,
   OBJECT_TO_ENTITY,
   PAGE_SIZE,
@@ -26,7 +27,10 @@ export {
   type StripeFieldMapping,
   stripeCustomerMappings,
   stripeInvoiceMappings,
+  stripeMoney,
   stripePaymentMappings,
+  stripePriceMappings,
+  stripeUnixTime,
 } from './mappings.js';
 export * from './schemas.js';
 export {

@@ -3,7 +3,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mapStripeError } from './map-error.js';
 import { stripe } from './stripe-connector.js';
-import { testContext } from './test-support/fetch-http-client.js';
+import { connectedContext } from './test-support/connected-context.js';
 import { createFakeStripe, type FakeStripe } from './testing/index.js';
 
 const server = setupServer();
@@ -20,7 +20,7 @@ beforeEach(async () => {
   fake = createFakeStripe({ apiKeys: [KEY] });
   server.use(...(await fake.handlers()));
   connector = stripe();
-  ctx = testContext(connector, KEY);
+  ctx = await connectedContext(connector, KEY);
 });
 
 const failure = (promise: Promise<unknown>) =>
@@ -33,7 +33,7 @@ describe('stripe() error mapping', () => {
   it('maps a rejected key to AuthError without the key in the message', async () => {
     const secretKey = 'sk_test_SuperSecretValue9876';
     const error = (await failure(
-      testContext(connector, secretKey).http.request({ method: 'GET', path: '/v1/customers' }),
+      (await connectedContext(connector, secretKey)).http.request({ method: 'GET', path: '/v1/customers' }),
     )) as Error;
     expect(error).toMatchObject({ name: 'AuthError', code: 'AUTH_FAILED' });
     expect(error.message).toContain('GET /v1/customers failed with 401');

@@ -1,21 +1,32 @@
+import type { MappingSpec, TransformSpec } from '@syncbridge/core';
+
 /**
  * Ready-made field mappings between Stripe objects and typical host records, in the shape
- * `bridge.sync.configure` takes. Money stays in minor units on the wire (Stripe `amount: 1250`
- * is 12.50 USD); the `{ type: 'format', format: { money: … } }` transform is a placeholder shape
- * until core's transformer fixes its format syntax.
+ * `bridge.sync.configure` takes. Stripe amounts are integers in the currency's minor unit
+ * (`amount: 1250` is 12.50 USD, `amount: 500` is ¥500: JPY has no minor unit); the host gets
+ * decimals. Stripe times are unix seconds; the host gets ISO 8601 strings in UTC.
  */
-export interface StripeFieldMapping {
-  readonly local: string;
-  readonly remote: string;
-  readonly required?: true;
-  readonly direction?: 'inbound' | 'outbound' | 'bidirectional';
-  readonly transform?: Readonly<Record<string, unknown>>;
-}
+export type StripeFieldMapping = MappingSpec;
 
-/** Minor units ⇄ decimal amount, the currency read from the record's `currency`. Placeholder syntax. */
-const money = { type: 'format', format: { money: { minorUnits: true, currency: '$.currency' } } } as const;
-/** Unix seconds ⇄ ISO date-time. Placeholder syntax. */
-const unixTime = { type: 'format', format: { date: 'unix' } } as const;
+/**
+ * Minor units (Stripe) ⇄ a decimal number (host), the currency read from the record's own
+ * `currency` on each side, so zero-decimal (JPY) and three-decimal (KWD) currencies convert right.
+ */
+export const stripeMoney: TransformSpec = {
+  type: 'format',
+  format: {
+    kind: 'money',
+    remote: 'minor',
+    local: 'decimal',
+    currency: { remote: '$.currency', local: 'currency' },
+  },
+};
+
+/** Unix seconds (Stripe `created`, `due_date`) ⇄ ISO 8601 in UTC (`2026-01-02T03:04:05.000Z`). */
+export const stripeUnixTime: TransformSpec = {
+  type: 'format',
+  format: { kind: 'date', remote: 'unix', local: 'iso' },
+};
 
 /**
  * Stripe customer ↔ host customer.
@@ -38,7 +49,10 @@ export const stripeCustomerMappings: readonly StripeFieldMapping[] = [
   { local: 'hostId', remote: '$.metadata.host_id' },
 ];
 
-/** Stripe invoice → host invoice (status and totals are Stripe's; only description/metadata flow out). */
+/**
+ * Stripe invoice ↔ host invoice: status and totals are Stripe's (inbound, decimals in the
+ * invoice's currency); the customer, currency, due date, description and host id flow both ways.
+ */
 export const stripeInvoiceMappings: readonly StripeFieldMapping[] = [
   { local: 'number', remote: '$.number', direction: 'inbound' },
   { local: 'customerId', remote: '$.customer', required: true },
@@ -52,20 +66,34 @@ export const stripeInvoiceMappings: readonly StripeFieldMapping[] = [
     },
   },
   { local: 'currency', remote: '$.currency' },
-  { local: 'total', remote: '$.total', direction: 'inbound', transform: money },
-  { local: 'amountDue', remote: '$.amount_due', direction: 'inbound', transform: money },
-  { local: 'amountPaid', remote: '$.amount_paid', direction: 'inbound', transform: money },
-  { local: 'dueDate', remote: '$.due_date', transform: unixTime },
+  { local: 'total', remote: '$.total', direction: 'inbound', transform: stripeMoney },
+  { local: 'amountDue', remote: '$.amount_due', direction: 'inbound', transform: stripeMoney },
+  { local: 'amountPaid', remote: '$.amount_paid', direction: 'inbound', transform: stripeMoney },
+  { local: 'dueDate', remote: '$.due_date', transform: stripeUnixTime },
   { local: 'description', remote: '$.description' },
   { local: 'hostId', remote: '$.metadata.host_id' },
 ];
 
 /** Stripe payment intent → host payment (inbound only: payments are made at Stripe). */
 export const stripePaymentMappings: readonly StripeFieldMapping[] = [
-  { local: 'amount', remote: '$.amount', required: true, direction: 'inbound', transform: money },
+  { local: 'amount', remote: '$.amount', required: true, direction: 'inbound', transform: stripeMoney },
   { local: 'currency', remote: '$.currency', required: true, direction: 'inbound' },
   { local: 'status', remote: '$.status', direction: 'inbound' },
   { local: 'customerId', remote: '$.customer', direction: 'inbound' },
   { local: 'description', remote: '$.description', direction: 'inbound' },
-  { local: 'paidAt', remote: '$.created', direction: 'inbound', transform: unixTime },
+  { local: 'paidAt', remote: '$.created', direction: 'inbound', transform: stripeUnixTime },
+];
+
+/**
+ * Stripe price ↔ host price: the unit amount as a decimal both ways (Stripe fixes it at
+ * creation; changing it means a new price), `active` and the nickname both ways.
+ */
+export const stripePriceMappings: readonly StripeFieldMapping[] = [
+  { local: 'productId', remote: '$.product', required: true },
+  { local: 'currency', remote: '$.currency', required: true },
+  { local: 'unitAmount', remote: '$.unit_amount', transform: stripeMoney },
+  { local: 'active', remote: '$.active' },
+  { local: 'nickname', remote: '$.nickname' },
+  { local: 'createdAt', remote: '$.created', direction: 'inbound', transform: stripeUnixTime },
+  { local: 'hostId', remote: '$.metadata.host_id' },
 ];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeStripeForm } from './form-encoding.js';
 import { stripeCustomerMappings, stripeInvoiceMappings, stripePaymentMappings } from './mappings.js';
 import { STRIPE_API_VERSION, stripe, stripeCredentialsSchema } from './stripe-connector.js';
-import { collect, testContext } from './test-support/fetch-http-client.js';
+import { collect, connectedContext } from './test-support/connected-context.js';
 import { createFakeStripe, parseStripeForm } from './testing/index.js';
 
 describe('stripe()', () => {
@@ -58,6 +58,12 @@ describe('stripe()', () => {
     });
     expect(limit(integration, { type: 'apiKey', apiKey: 'rk_test_x' })).toMatchObject({ requests: 25 });
     expect(limit(integration, { type: 'apiKey', apiKey: 'sk_live_x' })).toMatchObject({ requests: 100 });
+    const raised = stripe({ requestsPerSecond: 400 }).rateLimit as typeof limit;
+    expect(raised(integration, { type: 'apiKey', apiKey: 'sk_live_x' })).toEqual({
+      requests: 400,
+      intervalMs: 1000,
+    });
+    expect(() => stripe({ requestsPerSecond: 0 })).toThrow(/requestsPerSecond/);
   });
 
   it('form-encodes nested params the way the fake (and Stripe) decode them', () => {
@@ -101,7 +107,7 @@ describe('stripe()', () => {
     try {
       const c = stripe({ baseUrl: server.url, account: 'acct_1Loop' });
       const pages = await collect(
-        c.entities.customer!.list(testContext(c, 'sk_test_loop'), {
+        c.entities.customer!.list(await connectedContext(c, 'sk_test_loop'), {
           cursor: null,
           since: null,
           filter: null,

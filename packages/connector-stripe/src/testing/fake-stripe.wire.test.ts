@@ -32,6 +32,40 @@ async function call(
 }
 
 describe('fake Stripe on the wire (msw)', () => {
+  it('serves plain list pages from its cached order exactly as the general path does, after updates and deletes', async () => {
+    const fake = await useFake();
+    const seeded = fake.seed.customers(230, { spacingSeconds: 0 });
+    const ids = (path: string) =>
+      call('GET', path).then((r) =>
+        (r.body.data as { id: string; name: string }[]).map((c) => `${c.id}:${c.name}`),
+      );
+    const walk = async (extra: string) => {
+      const out: string[] = [];
+      let after = '';
+      for (;;) {
+        const page = await call('GET', `/v1/customers?limit=100${extra}${after}`);
+        const data = page.body.data as { id: string; name: string }[];
+        out.push(...data.map((c) => `${c.id}:${c.name}`));
+        if (!page.body.has_more) return out;
+        after = `&starting_after=${data.at(-1)!.id}`;
+      }
+    };
+    await walk(''); // builds the cache
+    await call('POST', `/v1/customers/${seeded[100]!.id}`, { form: 'name=Renamed' });
+    await call('DELETE', `/v1/customers/${seeded[50]!.id}`);
+    await call('POST', '/v1/customers', { form: 'name=Newest' });
+    // `created[gte]=0` forces the general (filter-and-sort) path: both must agree.
+    const fast = await walk('');
+    expect(fast).toEqual(await walk('&created[gte]=0'));
+    expect(fast).toHaveLength(230);
+    expect(fast[0]).toMatch(/:Newest$/);
+    expect(fast).toContain(`${seeded[100]!.id}:Renamed`);
+    expect(fast.some((x) => x.startsWith(`${seeded[50]!.id}:`))).toBe(false);
+    expect(await ids(`/v1/customers?limit=3&starting_after=${seeded[50]!.id}`)).toEqual(
+      await ids(`/v1/customers?limit=3&created[gte]=0&starting_after=${seeded[50]!.id}`),
+    );
+  });
+
   it('accepts Bearer and Basic auth and answers 401 with the error envelope otherwise', async () => {
     await useFake();
     expect((await call('GET', '/v1/customers')).status).toBe(200);

@@ -16,6 +16,7 @@ export {
 export { type FormParams, type FormValue, parseStripeForm } from './form.js';
 export type { FakeStripeSeeder, SeedOptions } from './seed.js';
 export type { AccountState, StripeObject } from './state.js';
+export { type StripeSuiteDriverOptions, stripeSuiteDriver } from './suite-driver.js';
 export {
   signStripePayload,
   type WebhookDeliveryOptions,

@@ -1,6 +1,6 @@
 import { invalidRequest, resourceMissing } from './errors.js';
 import type { FormParams, FormValue } from './form.js';
-import { compareNewestFirst, isPlainObject, render, type StripeObject } from './state.js';
+import { compareNewestFirst, isPlainObject, KeyedCollection, render, type StripeObject } from './state.js';
 
 /** Params every list endpoint takes. */
 export const LIST_PARAMS = ['limit', 'starting_after', 'ending_before', 'created', 'expand'];
@@ -37,6 +37,65 @@ export function matchesRange(value: number, range: FormValue | undefined, param 
     if (!['gt', 'gte', 'lt', 'lte'].includes(op)) throw invalidRequest(`Invalid ${param}[${op}]`, { param });
   }
   return true;
+}
+
+interface SortedView {
+  readonly size: number;
+  readonly lastKey: string | undefined;
+  readonly keyVersion: number | undefined;
+  readonly sorted: StripeObject[];
+  readonly position: Map<string, number>;
+}
+
+const views = new WeakMap<Map<string, StripeObject>, SortedView>();
+
+/**
+ * A collection newest first, cached until a key is added or removed: `id` and `created` never
+ * change, so updates keep the order, and since a deleted id is never added again, the size and
+ * the last-added key tell whether the key set changed. Keeps a 100,000-object list from being
+ * re-sorted for every page.
+ */
+export function sortedView(items: Map<string, StripeObject>): SortedView {
+  const cached = views.get(items);
+  // The fake's own collections count key changes; any other Map is checked by its size and last key.
+  const keyVersion = items instanceof KeyedCollection ? items.keyVersion : undefined;
+  if (cached && keyVersion !== undefined && cached.keyVersion === keyVersion) return cached;
+  let lastKey: string | undefined;
+  if (keyVersion === undefined) for (const key of items.keys()) lastKey = key;
+  if (cached && keyVersion === undefined && cached.size === items.size && cached.lastKey === lastKey)
+    return cached;
+  const sorted = [...items.values()].sort(compareNewestFirst);
+  const position = new Map(sorted.map((o, i) => [o.id, i]));
+  const view = { size: items.size, lastKey, keyVersion, sorted, position };
+  views.set(items, view);
+  return view;
+}
+
+/**
+ * The common list request (no filters, no `created`, at most a live `starting_after`) served from
+ * `sortedView` by position; undefined when the request needs the general path. The objects are
+ * looked up in `items`, so updates made since the view was built are seen.
+ */
+export function fastPage(
+  items: Map<string, StripeObject>,
+  params: FormParams,
+  url: string,
+): StripeList | undefined {
+  const keys = Object.keys(params).filter((k) => k !== 'limit' && k !== 'starting_after');
+  if (keys.length > 0) return undefined;
+  const limit = toInt(params.limit, 'limit') ?? 10;
+  if (limit < 1 || limit > 100) return undefined;
+  const view = sortedView(items);
+  let start = 0;
+  const after = params.starting_after;
+  if (after !== undefined) {
+    if (typeof after !== 'string' || after === '') return undefined;
+    const at = view.position.get(after);
+    if (at === undefined) return undefined; // a deleted or unknown cursor: the general path answers
+    start = at + 1;
+  }
+  const page = view.sorted.slice(start, start + limit).map((o) => items.get(o.id) ?? o);
+  return { object: 'list', data: page.map(render), has_more: view.sorted.length > start + limit, url };
 }
 
 /**

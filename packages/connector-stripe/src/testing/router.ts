@@ -3,7 +3,7 @@ import { invalidRequest, resourceMissing } from './errors.js';
 import { listEvents } from './events.js';
 import { applyExpand, expandPaths } from './expand.js';
 import type { FormParams } from './form.js';
-import { LIST_PARAMS, paginate } from './list.js';
+import { fastPage, LIST_PARAMS, paginate } from './list.js';
 import { checkAllowed } from './params.js';
 import { balanceTransactions, payouts, refunds } from './resources/balance.js';
 import { customers } from './resources/customers.js';
@@ -103,6 +103,8 @@ export function route(
     if (method === 'GET') {
       const filters = spec.listFilters ?? [];
       checkAllowed(params, [...LIST_PARAMS, ...filters]);
+      const fast = fastPage(items, params, `/v1/${spec.path}`);
+      if (fast) return respond(fast);
       let all = [...items.values()];
       for (const f of filters) {
         const v = params[f];

@@ -27,10 +27,28 @@ export function createAccountState(): AccountState {
   return { collections: new Map(), tombstones: new Map(), events: [], idempotency: new Map() };
 }
 
+/** A collection that counts changes to its key set (adds and deletes; updates keep the key set), so list order can be cached. */
+export class KeyedCollection extends Map<string, StripeObject> {
+  keyVersion = 0;
+  override set(key: string, value: StripeObject): this {
+    if (!this.has(key)) this.keyVersion++;
+    return super.set(key, value);
+  }
+  override delete(key: string): boolean {
+    const deleted = super.delete(key);
+    if (deleted) this.keyVersion++;
+    return deleted;
+  }
+  override clear(): void {
+    this.keyVersion++;
+    super.clear();
+  }
+}
+
 export function collection(account: AccountState, resource: string): Map<string, StripeObject> {
   let c = account.collections.get(resource);
   if (!c) {
-    c = new Map();
+    c = new KeyedCollection();
     account.collections.set(resource, c);
   }
   return c;
