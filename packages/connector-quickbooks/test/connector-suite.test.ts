@@ -39,10 +39,6 @@ const context = () => {
 };
 const driver = quickBooksSuiteDriver(fake);
 
-const NOT_FOUND_REASON =
-  'get() answers null for a missing record (the EntityDefinition contract), so there is no error to map; ' +
-  "QuickBooks' 610 Object Not Found → NotFoundError is covered in connector-errors.test.ts";
-
 for (const entity of ['Customer', 'Invoice']) {
   runConnectorSuite({
     name: 'quickbooks',
@@ -52,6 +48,5 @@ for (const entity of ['Customer', 'Invoice']) {
     entity,
     // More than one query page (1,000), so paging and page cursors are exercised.
     pageCount: PAGE_SIZE + 100,
-    skip: { 'maps a not_found failure to its typed error': NOT_FOUND_REASON },
   });
 }

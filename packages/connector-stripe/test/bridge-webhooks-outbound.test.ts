@@ -177,11 +177,8 @@ describe.each(backends())(
         await bridge.close();
       });
 
-      // Switched off, not passing: core's run does the inbound pass before retrying pending creates,
-      // so the feed's customer.created of the lost create becomes a second host record and the replayed
-      // create then hits the link table's unique remoteId (STORAGE_UNIQUE_VIOLATION). Fix in core:
-      // retry `pending_outbound` links before the inbound pass (see the report to the lead).
-      it.skip('survives every attempt being lost: the next sync run replays the create under the same key', async () => {
+      // Core replays creates that lost their response before the next run's inbound pass.
+      it('survives every attempt being lost: the next sync run replays the create under the same key', async () => {
         const { bridge, integration, config } = await lostCreate();
         const next = await bridge.sync.run(integration.id, { type: 'incremental' });
         expect(next, JSON.stringify(next.errors)).toMatchObject({ status: 'completed' });

@@ -220,9 +220,26 @@ export function runConnectorSuite(options: ConnectorSuiteOptions): void {
     });
 
     describe('error mapping', () => {
+      test('answers null for a record the provider does not have (get), or NotFoundError', async () => {
+        const [id] = await driver.seed(name, 1);
+        driver.failNext('not_found');
+        if (entity!.get) {
+          // The contract of get: null for a missing record; a NotFoundError is accepted too.
+          const outcome = await entity!.get(ctx, id!).then(
+            (value) => ({ value }),
+            (error: unknown) => ({ error }),
+          );
+          if ('error' in outcome) expect(isNotFoundError(outcome.error), String(outcome.error)).toBe(true);
+          else expect(outcome.value).toBeNull();
+        } else {
+          const error = await failure(() =>
+            collect(entity!.list(ctx, { cursor: null, since: null, filter: null })),
+          );
+          expect(isNotFoundError(error), String(error)).toBe(true);
+        }
+      });
       const cases: [InjectedFailure, (e: unknown) => boolean][] = [
         ['unauthorized', isAuthError],
-        ['not_found', isNotFoundError],
         [
           'rate_limit',
           (e) => isRateLimitError(e) && typeof (e as { retryAfterMs?: number }).retryAfterMs === 'number',
