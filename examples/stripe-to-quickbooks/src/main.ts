@@ -30,13 +30,15 @@ async function runNumber(): Promise<number> {
 }
 
 async function syncEverything(app: App, world: FakeWorld | null, c: Connections, first: boolean) {
-  const expected: Record<string, number | undefined> = world
-    ? {
-        [c.configs[0]!.id]: world.stripe.state.list('customers').length,
-        [c.configs[1]!.id]: world.stripe.state.list('invoices').length,
-        [c.configs[2]!.id]: world.stripe.state.list('payment_intents').length,
-      }
-    : {};
+  // The bars' totals: the demo knows what it seeded into the fake Stripe (Stripe's lists report no total).
+  const expected: Record<string, number | undefined> =
+    world && readSettings().stripe.mode === 'fake'
+      ? {
+          [c.configs[0]!.id]: world.stripe.state.list('customers').length,
+          [c.configs[1]!.id]: world.stripe.state.list('invoices').length,
+          [c.configs[2]!.id]: world.stripe.state.list('payment_intents').length,
+        }
+      : {};
   for (const config of c.configs) {
     // Invoices and payments name their customer by QuickBooks Id: load the customer links first.
     if (config.label.includes('QuickBooks invoices')) await app.refs.load(c.configs[3]!.id);

@@ -56,7 +56,6 @@ export const stripePayment: MappingSpec[] = [
   {
     local: 'customerId',
     remote: '$.customer',
-    required: true,
     transform: { type: 'compute', name: 'stripeCustomer' },
   },
   { local: 'amount', remote: '$.amount', required: true, transform: stripeMoney },
