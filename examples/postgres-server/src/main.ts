@@ -13,7 +13,7 @@
 
 import { stripe } from '@syncbridge/connector-stripe';
 import { createFakeStripe } from '@syncbridge/connector-stripe/testing';
-import { createSyncBridge, type SyncBridge } from '@syncbridge/core';
+import { createSyncBridge, type SyncBridge, type SyncLog } from '@syncbridge/core';
 import { postgresLocalStore, postgresStorage } from '@syncbridge/storage-postgres';
 import pg from 'pg';
 
@@ -54,10 +54,13 @@ async function connect(): Promise<pg.Pool> {
   return pool;
 }
 
-function makeBridge(pool: pg.Pool, baseUrl: string, key: string): SyncBridge {
+type Key = { kid: string; key: string };
+
+function makeBridge(pool: pg.Pool, baseUrl: string, keys: Key[]): SyncBridge {
   return createSyncBridge({
     storage: postgresStorage({ pool, schema: SCHEMA }),
-    encryptionKeys: [{ kid: 'example-1', key }],
+    encryptionKeys: keys,
+    scheduler: { tickMs: 200 },
     connectors: [stripe({ baseUrl })],
     local: { customer: postgresLocalStore({ pool, schema: SCHEMA, entity: 'customer' }) },
   });
@@ -69,7 +72,9 @@ async function main() {
   const fake = createFakeStripe({ apiKeys: [API_KEY], now: () => new Date() });
   fake.seed.customers(300);
   const server = await fake.listen();
-  const key = Buffer.alloc(32, 7).toString('base64'); // an example key; use your secret manager
+  // Example keys; in production they come from your secret manager.
+  const oldKey: Key = { kid: '2026-10', key: Buffer.alloc(32, 7).toString('base64') };
+  const newKey: Key = { kid: '2026-11', key: Buffer.alloc(32, 9).toString('base64') };
   let workers: SyncBridge[] = [];
   try {
     await pool.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
@@ -79,7 +84,7 @@ async function main() {
       `migrations applied: ${applied.join(', ')} (under an advisory lock: safe when many processes start at once)`,
     );
 
-    workers = [makeBridge(pool, server.url, key), makeBridge(pool, server.url, key)];
+    workers = [makeBridge(pool, server.url, [oldKey]), makeBridge(pool, server.url, [oldKey])];
     const [a, b] = workers as [SyncBridge, SyncBridge];
     const integration = await a.integrations.connect({
       organizationId: 'org_pg',
@@ -114,6 +119,37 @@ async function main() {
     const incremental = await b.sync.run(integration.id, { type: 'incremental' });
     say(`\nincremental run: ${incremental.recordsProcessed} processed (nothing changed at Stripe)`);
 
+    say('\nthe scheduler: every 1 minute, both workers running it; a new Stripe customer appears:');
+    fake.seed.customers(1, {
+      events: true,
+      params: () => ({ name: 'Scheduled Customer', email: 'late@example.com' }),
+    });
+    await a.integrations.update(integration.id, { syncFrequencyMinutes: 1 });
+    const scheduled = new Promise<SyncLog>((resolve) => {
+      for (const w of [a, b])
+        w.on('sync.completed', ({ log }) => {
+          if (log.triggeredBy === 'scheduler') resolve(log);
+        });
+    });
+    a.sync.start();
+    b.sync.start();
+    const log = await scheduled;
+    await Promise.all([a.sync.stop(), b.sync.stop()]);
+    say(
+      `  scheduled incremental run: ${log.recordsCreated} created; next run due ${(await a.integrations.get(integration.id)).nextSyncAt?.toISOString()}`,
+    );
+
+    say('\nkey rotation: new key first, old key kept for decrypting:');
+    const rotating = makeBridge(pool, server.url, [newKey, oldKey]);
+    workers.push(rotating);
+    say(
+      `  rotateKeys(): ${(await rotating.rotateKeys()).reencrypted} secret(s) re-encrypted under "${newKey.kid}"`,
+    );
+    const newOnly = makeBridge(pool, server.url, [newKey]);
+    workers.push(newOnly);
+    await newOnly.integrations.test(integration.id);
+    say(`  a worker with only the new key reads the credentials: ok`);
+
     const rows = await pool.query<{ table: string; n: number }>(
       `SELECT 'local_records' AS table, count(*)::int AS n FROM ${SCHEMA}.local_records
        UNION ALL SELECT 'sync_records', count(*)::int FROM ${SCHEMA}.sync_records
@@ -128,8 +164,8 @@ async function main() {
     say(`  the API key in plain text: ${secret.rows[0].n === 0 ? 'nowhere (encrypted at rest)' : 'FOUND'}`);
     const created = logs.reduce((n, l) => n + l.recordsCreated, 0);
     const linkCount = rows.rows.find((r) => r.table === 'sync_records')!.n;
-    if (created !== 300 || linkCount !== 300 || secret.rows[0].n !== 0) {
-      say('\nunexpected counts: the two workers should have created 300 records once in total');
+    if (created !== 300 || linkCount !== 301 || log.recordsCreated !== 1 || secret.rows[0].n !== 0) {
+      say('\nunexpected counts: 300 records should have been created once in total, then 1 by the scheduler');
       process.exitCode = 1;
     }
   } finally {

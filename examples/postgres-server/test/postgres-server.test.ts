@@ -38,7 +38,7 @@ describe('the postgres-server example', () => {
       const schema = `sb_example_${process.pid}`;
       const run = start({ SYNCBRIDGE_SCHEMA: schema });
       expect(run.status, run.out).toBe(0);
-      expect(run.out).toMatch(/local_records\s+300/);
+      expect(run.out).toMatch(/local_records\s+301/);
       expect(run.out).toContain('nowhere (encrypted at rest)');
       spawnSync('psql', [process.env.DATABASE_URL!, '-qc', `DROP SCHEMA IF EXISTS ${schema} CASCADE`]);
     },
