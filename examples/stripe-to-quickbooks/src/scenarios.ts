@@ -39,6 +39,8 @@ const localCustomer = async (app: App, id: string) =>
   (await app.local.customer.get([id]))[0]!.data as Customer;
 const qboCustomer = (world: FakeWorld, id: string) => world.qbo.company().read('Customer', id);
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 /**
  * Sends the fake QuickBooks' pending change notifications to the app's webhook endpoint (signed,
  * CloudEvents format, up to 100 events per delivery), then waits until the inbox is processed.
@@ -59,7 +61,7 @@ export async function deliverQuickBooksWebhooks(app: App, world: FakeWorld, serv
   if (count('failed') > 0) throw new Error(`${count('failed')} webhook events failed to process`);
   return {
     events: events_,
-    summary: `${deliveries.length} signed deliveries, ${events_} events, answered ${statuses || '-'}; processed ${count('processed')}, ignored ${count('ignored')}`,
+    summary: `${plural(deliveries.length, 'signed delivery', 'signed deliveries')}, ${plural(events_, 'event')}, answered ${statuses || '-'}; processed ${count('processed')}, ignored ${count('ignored')}`,
   };
 }
 
