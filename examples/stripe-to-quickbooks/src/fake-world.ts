@@ -22,6 +22,10 @@ export interface FakeWorld {
   readonly qboServer: LoopbackServer;
   /** True when the fakes were restored from an earlier run. */
   readonly restored: boolean;
+  /** The run number the restored state was saved by (null: freshly seeded). */
+  readonly restoredRun: number | null;
+  /** True when the fake Stripe is the one the demo syncs from (not replaced by real Stripe). */
+  readonly stripeSeeded: boolean;
   /** The QuickBooks service item invoice lines are booked against. */
   readonly qboItemId: string;
   save(): Promise<void>;
@@ -34,6 +38,8 @@ export const SEED = { customers: 120, invoices: 180, payments: 90, qboOnlyCustom
 
 interface Snapshot {
   version: 1;
+  /** The demo run that saved it: must match the database's run counter, or the two disagree. */
+  run: number;
   stripe: {
     collections: Record<string, StripeObject[]>;
     tombstones: [string, { stub: StripeObject; object: StripeObject }][];
@@ -105,14 +111,19 @@ function restoreQuickBooks(qbo: FakeQuickBooks, s: Snapshot['qbo']): void {
 }
 
 /** Starts both fakes on loopback ports, restored from `<dataDir>/fakes.json` or freshly seeded. */
-export async function startFakeWorld(dataDir: string): Promise<FakeWorld> {
+export async function startFakeWorld(
+  dataDir: string,
+  use: { stripe: boolean; run: number },
+): Promise<FakeWorld> {
   const file = join(dataDir, 'fakes.json');
   // The fake Stripe follows the real clock (webhook signatures are checked against it).
   const stripe = createFakeStripe({ apiKeys: [FAKE_STRIPE_KEY], now: () => new Date() });
   const qbo = createFakeQuickBooks({ now: new Date(), oauth: FAKE_QBO_CLIENT });
   const restored = existsSync(file);
+  let restoredRun: number | null = null;
   if (restored) {
     const snapshot = JSON.parse(await readFile(file, 'utf8')) as Snapshot;
+    restoredRun = snapshot.run;
     restoreStripe(stripe, snapshot.stripe);
     restoreQuickBooks(qbo, snapshot.qbo);
   } else {
@@ -128,12 +139,15 @@ export async function startFakeWorld(dataDir: string): Promise<FakeWorld> {
     stripeServer,
     qboServer,
     restored,
+    restoredRun,
+    stripeSeeded: use.stripe,
     qboItemId: item.Id,
     async save() {
       const account = stripe.state.account();
       const company = qbo.company();
       const snapshot: Snapshot = {
         version: 1,
+        run: use.run,
         stripe: {
           collections: Object.fromEntries(
             [...account.collections].map(([resource, objects]) => [resource, [...objects.values()]]),

@@ -8,6 +8,7 @@
  * stored. With STRIPE_API_KEY and/or QBO_CLIENT_ID + QBO_CLIENT_SECRET set it talks to the real
  * sandboxes instead (see README.md).
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type App, createApp } from './app.js';
@@ -20,6 +21,12 @@ import { renderTable, storedCounts, totalsSince } from './summary.js';
 import { startWebhookServer, type WebhookServer } from './webhook-server.js';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
+let interrupted = false;
+/** Thrown between steps after Ctrl-C; the demo then closes cleanly and the next run resumes. */
+const stopIfInterrupted = () => {
+  if (interrupted)
+    throw Object.assign(new Error('interrupted; run `pnpm demo` again to resume'), { code: 'INTERRUPTED' });
+};
 const step = (n: number, title: string) => say(`\n${n}. ${title}`);
 
 async function runNumber(): Promise<number> {
@@ -31,14 +38,13 @@ async function runNumber(): Promise<number> {
 
 async function syncEverything(app: App, world: FakeWorld | null, c: Connections, first: boolean) {
   // The bars' totals: the demo knows what it seeded into the fake Stripe (Stripe's lists report no total).
-  const expected: Record<string, number | undefined> =
-    world && readSettings().stripe.mode === 'fake'
-      ? {
-          [c.configs[0]!.id]: world.stripe.state.list('customers').length,
-          [c.configs[1]!.id]: world.stripe.state.list('invoices').length,
-          [c.configs[2]!.id]: world.stripe.state.list('payment_intents').length,
-        }
-      : {};
+  const expected: Record<string, number | undefined> = world?.stripeSeeded
+    ? {
+        [c.configs[0]!.id]: world.stripe.state.list('customers').length,
+        [c.configs[1]!.id]: world.stripe.state.list('invoices').length,
+        [c.configs[2]!.id]: world.stripe.state.list('payment_intents').length,
+      }
+    : {};
   for (const config of c.configs) {
     // Invoices and payments name their customer by QuickBooks Id: load the customer links first.
     if (config.label.includes('QuickBooks invoices')) await app.refs.load(c.configs[3]!.id);
@@ -49,6 +55,7 @@ async function syncEverything(app: App, world: FakeWorld | null, c: Connections,
       triggeredBy: 'demo',
     });
     bar.done(log.recordsProcessed);
+    stopIfInterrupted();
     if (log.status !== 'completed')
       say(`    ${log.status}: ${log.errorMessage ?? `${log.recordsFailed} records failed`}`);
     for (const e of log.errors.slice(0, 3)) say(`    failed ${e.localId ?? e.remoteId}: ${e.message}`);
@@ -69,10 +76,23 @@ async function main() {
   let world: FakeWorld | null = null;
   let app: App | null = null;
   let server: WebhookServer | null = null;
+  // Ctrl-C: let running syncs finish their page (checkpoints committed), then save and exit.
+  // (A terminal's Ctrl-C can arrive twice: directly and relayed by tsx.)
+  process.on('SIGINT', () => {
+    if (interrupted) return;
+    interrupted = true;
+    say('\n  interrupted: stopping after the current page, then saving state…');
+    void app?.bridge.sync.stop();
+  });
   const conflicts = new Map<string, number>();
   try {
     if (usesFakes) {
-      world = await startFakeWorld(DATA_DIR);
+      world = await startFakeWorld(DATA_DIR, { stripe: settings.stripe.mode === 'fake', run });
+      // The database and the fakes' state are saved separately; a run killed before saving leaves them apart.
+      if (existsSync(join(DATA_DIR, 'pglite')) && world.restoredRun !== run - 1)
+        throw new Error(
+          `${DATA_DIR} holds a database from run #${run - 1} but the fakes' state is ${world.restoredRun === null ? 'missing' : `from run #${world.restoredRun}`} (a run was killed before saving it). Start over: rm -rf ${DATA_DIR}`,
+        );
       say(
         `  fakes: Stripe ${world.stripeServer.url}, QuickBooks ${world.qboServer.url} (${world.restored ? 'restored' : 'seeded'})`,
       );
@@ -92,6 +112,7 @@ async function main() {
     );
     server = await startWebhookServer(app.bridge, qboPort || settings.webhookPort);
 
+    stopIfInterrupted();
     step(1, 'Connect (Stripe: API key; QuickBooks: OAuth 2.0 authorize → consent → callback)');
     const c = await connectAll(app, settings, server, say);
     say(
@@ -112,12 +133,15 @@ async function main() {
         say(`  QuickBooks notifies about the writes SyncBridge just made: ${echo.summary}`);
         say('  (each record is re-read and compared with the stored base: our own echoes, nothing to apply)');
       }
+      stopIfInterrupted();
       step(3, 'An edit in QuickBooks arrives by webhook');
       await webhookEdit(app, world, c, server, say, run);
+      stopIfInterrupted();
       step(4, 'Concurrent edits in the app and in QuickBooks');
       await concurrentEdits(app, world, c, say, run);
     } else say('\n3–4. Edit scenarios skipped: they edit the fake QuickBooks directly.');
 
+    stopIfInterrupted();
     step(5, `Summary of this run (${((Date.now() - started.getTime()) / 1000).toFixed(1)} s)`);
     const { rows, logs } = await totalsSince(app, c, started, conflicts);
     say(renderTable(rows));
@@ -144,6 +168,11 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
+  if (interrupted) {
+    process.stderr.write('\nstopped; state saved. Run `pnpm demo` again to resume.\n');
+    process.exitCode = 130;
+    return;
+  }
   const e = error as { name?: string; code?: string; message?: string };
   process.stderr.write(
     `\ndemo failed: ${e.name ?? 'Error'}${e.code ? ` [${e.code}]` : ''}: ${e.message ?? String(error)}\n`,
