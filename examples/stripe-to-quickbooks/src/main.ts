@@ -130,8 +130,10 @@ async function main() {
     if (world && settings.quickbooks.mode === 'fake') {
       const echo = await deliverQuickBooksWebhooks(app, world, server);
       if (echo.events > 0) {
-        say(`  QuickBooks notifies about the writes SyncBridge just made: ${echo.summary}`);
-        say('  (each record is re-read and compared with the stored base: our own echoes, nothing to apply)');
+        say(`  QuickBooks sends webhooks for the records written so far: ${echo.summary}`);
+        say(
+          '  (each record is re-read and matches its stored base, mostly our own writes: nothing to apply)',
+        );
       }
       stopIfInterrupted();
       step(3, 'An edit in QuickBooks arrives by webhook');
