@@ -6,8 +6,10 @@ import type { WebhookServer } from './webhook-server.js';
 type Say = (line: string) => void;
 type Customer = { name: string; email: string | null; phone: string | null; [k: string]: unknown };
 
-/** Picks a linked customer deterministically per run, so repeated runs edit different records. */
-async function pickCustomer(app: App, c: Connections, slot: number, run: number) {
+/** Picks linked customers deterministically per run, so repeated runs edit different records. */
+type Pick = { localId: string; qboId: string };
+
+async function pickCustomers(app: App, c: Connections, slots: number[], run: number): Promise<Pick[]> {
   const qboConfig = c.configs[3]!.id;
   await app.refs.load(qboConfig);
   const page = await app.local.customer.changedSince(null, 500);
@@ -19,8 +21,10 @@ async function pickCustomer(app: App, c: Connections, slot: number, run: number)
       return false;
     }
   });
-  const record = linked[(slot * 17 + run * 5) % linked.length]!;
-  return { localId: record.id, qboId: app.refs.qboCustomerOf(record.id) };
+  return slots.map((slot) => {
+    const record = linked[(slot * 17 + run * 5) % linked.length]!;
+    return { localId: record.id, qboId: app.refs.qboCustomerOf(record.id) };
+  });
 }
 
 /** An edit made in the QuickBooks UI (the fake's company, as a bookkeeper would). */
@@ -74,7 +78,7 @@ export async function webhookEdit(
   say: Say,
   run: number,
 ) {
-  const { localId, qboId } = await pickCustomer(app, c, 0, run);
+  const [{ localId, qboId }] = (await pickCustomers(app, c, [0], run)) as [Pick];
   const phone = `+1 415 555 ${String(1000 + Math.floor(Math.random() * 8999))}`;
   say(
     `  QuickBooks: a bookkeeper changes the phone of "${qboCustomer(world, qboId).DisplayName}" to ${phone}`,
@@ -99,7 +103,8 @@ export async function concurrentEdits(app: App, world: FakeWorld, c: Connections
   });
 
   // Different fields: merged field by field.
-  const a = await pickCustomer(app, c, 1, run);
+  // Both picked from one listing, before any edit reorders it, so they are always two different customers.
+  const [a, b] = (await pickCustomers(app, c, [1, 2], run)) as [Pick, Pick];
   const before = await localCustomer(app, a.localId);
   const email = `accounts+${Date.now() % 100000}@${(before.email ?? 'x@example.com').split('@')[1]}`;
   const phone = `+1 212 555 ${String(1000 + Math.floor(Math.random() * 8999))}`;
@@ -108,7 +113,6 @@ export async function concurrentEdits(app: App, world: FakeWorld, c: Connections
   editInQuickBooks(world, a.qboId, { PrimaryPhone: { FreeFormNumber: phone } });
 
   // Same field: the policy's fallback sends it to manual review.
-  const b = await pickCustomer(app, c, 2, run);
   const bName = (await localCustomer(app, b.localId)).name.replace(/ \((app|QuickBooks) edit \d+\)$/, '');
   const appName = `${bName} (app edit ${run})`;
   const qboName = `${bName} (QuickBooks edit ${run})`;
