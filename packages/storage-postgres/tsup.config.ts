@@ -1,3 +1,3 @@
 import { packageConfig } from '../../tsup.config.js';
 
-export default packageConfig();
+export default packageConfig({ index: 'src/index.ts', testing: 'src/testing.ts' });

@@ -12,8 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createSyncBridge, type SyncBridge } from '@syncbridge/core';
-import { afterAll, beforeAll, describe, test } from 'vitest';
-import { postgresLocalStore, postgresStorage } from '../../storage-postgres/src/index.js';
+import { postgresLocalStore, postgresStorage } from '@syncbridge/storage-postgres';
 import {
   DATABASE_URL,
   dropSchema,
@@ -21,7 +20,8 @@ import {
   openPglite,
   openPostgres,
   type TestDatabase,
-} from '../../storage-postgres/src/test-support/databases.js';
+} from '@syncbridge/storage-postgres/testing';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { stripe, stripeCustomerMappings } from '../src/index.js';
 import { createFakeStripe, type FakeStripe } from '../src/testing/index.js';
 

@@ -5,7 +5,7 @@
  * reached by path; they resolve their own dependencies (pg, PGlite) from their package.
  */
 import { memoryStorage, type StorageAdapter } from '@syncbridge/core';
-import { postgresStorage } from '../../../storage-postgres/src/index.js';
+import { postgresStorage } from '@syncbridge/storage-postgres';
 import {
   DATABASE_URL,
   dropSchema,
@@ -13,7 +13,7 @@ import {
   openPglite,
   openPostgres,
   type TestDatabase,
-} from '../../../storage-postgres/src/test-support/databases.js';
+} from '@syncbridge/storage-postgres/testing';
 
 export type BackendName = 'memory' | 'pglite' | 'postgres';
 

@@ -10,7 +10,7 @@ import {
   memoryStorage,
   type StorageAdapter,
 } from '@syncbridge/core';
-import { postgresLocalStore, postgresStorage } from '../../../storage-postgres/src/index.js';
+import { postgresLocalStore, postgresStorage } from '@syncbridge/storage-postgres';
 import {
   DATABASE_URL,
   dropSchema,
@@ -18,7 +18,7 @@ import {
   openPglite,
   openPostgres,
   type TestDatabase,
-} from '../../../storage-postgres/src/test-support/databases.js';
+} from '@syncbridge/storage-postgres/testing';
 
 /** One back end: SyncBridge's storage and the host's customer table, re-openable on the same data. */
 export interface Env {
