@@ -169,7 +169,7 @@ export function createSyncBridge(input: SyncBridgeOptions) {
     maxBodyBytes: options.webhooks?.maxBodyBytes ?? 1_048_576,
     now,
     onStored: () => {
-      setImmediate(() => void processor.drain());
+      setImmediate(() => processor.drainInBackground());
     },
   });
   const notifications = new NotifyQueue((entity, ids) => engine.push(entity, ids));
@@ -178,7 +178,7 @@ export function createSyncBridge(input: SyncBridgeOptions) {
     if (options.migrate === false) return Promise.resolve();
     migrated ??= storage.migrate().then(() => {
       // Events stored but not processed when a previous process stopped are picked up now.
-      setImmediate(() => void processor.drain());
+      setImmediate(() => processor.drainInBackground());
     });
     return migrated;
   };
@@ -350,10 +350,17 @@ export function createSyncBridge(input: SyncBridgeOptions) {
     },
     /** Starts the scheduler: integrations with `syncFrequencyMinutes` sync when due. */
     start() {
-      void ready().then(() => {
-        scheduler.start();
-        processor.startPolling();
-      });
+      ready().then(
+        () => {
+          scheduler.start();
+          processor.startPolling();
+        },
+        (error: unknown) =>
+          logger.error(
+            { error: (error as Error)?.message },
+            'sync.start: storage migration failed; the scheduler did not start',
+          ),
+      );
     },
     /** Stops the scheduler; running syncs finish their current page. */
     stop: () => scheduler.stop(),

@@ -59,6 +59,7 @@ const optionsShape = z.object({
     .object({
       configConcurrency: z.number().int().positive().optional(),
       failuresBeforeError: z.number().int().positive().optional(),
+      writeBatchSize: z.number().int().positive().max(10_000).optional(),
     })
     .optional(),
   webhooks: z

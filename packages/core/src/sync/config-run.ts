@@ -26,6 +26,8 @@ export interface ConfigRun {
   readonly stats: RunStats;
   /** Aborted by `sync.stop()` / `close()`: passes stop after the page in hand. */
   readonly stopSignal: AbortSignal;
+  /** Provider records written per batch in list passes (pages are joined up to this). */
+  readonly writeBatchSize: number;
 }
 
 /** The identifying part of record events for this run. */

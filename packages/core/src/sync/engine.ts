@@ -35,6 +35,8 @@ export interface EngineOptions {
   configConcurrency?: number;
   /** Consecutive failed runs before the integration's status becomes `error`. Default 3. */
   failuresBeforeError?: number;
+  /** Provider records written per batch in list passes (pages are joined up to this). Default 1,000. */
+  writeBatchSize?: number;
 }
 
 /**
@@ -54,6 +56,7 @@ export class SyncEngine {
     this.#options = {
       configConcurrency: options.configConcurrency ?? 2,
       failuresBeforeError: options.failuresBeforeError ?? 3,
+      writeBatchSize: options.writeBatchSize ?? 1_000,
     };
   }
 
@@ -260,6 +263,7 @@ export class SyncEngine {
       localStore,
       stats,
       stopSignal: this.#stop.signal,
+      writeBatchSize: this.#options.writeBatchSize,
     };
   }
 

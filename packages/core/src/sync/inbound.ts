@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { SyncRecord, SyncRecordInput } from '../domain/sync-record.js';
 import { fromZodError } from '../errors/zod.js';
 import { hashRecord } from '../hash/canonical-json.js';
@@ -172,40 +173,45 @@ export async function applyRemoteRecords(
     }
   }
 
-  const wanted = [...compare.map((c) => c.link.localId!), ...creates.map((c) => c.localId)];
+  // A provider record with no link at all has no host record yet: links (intents) are stored
+  // before host records are written, and engine-made host ids derive from the remote id. Only
+  // links that exist (compared ones, and failed ones without a host id) need reading.
+  const wanted = [
+    ...compare.map((c) => c.link.localId!),
+    ...creates.flatMap((c) => (c.link ? [c.localId] : [])),
+  ];
   const locals = wanted.length ? await run.localStore.get(wanted) : [];
   const localById = new Map(locals.map((l) => [l.id, l]));
 
-  // Before a host record is created, its link is stored as an intent (`pending_inbound`): if the
-  // process dies before the final link write, the next run finds the intent (and deletes the host
-  // record if the provider deleted it meanwhile) instead of taking it for a host-created record.
-  const intents = creates.length
-    ? await deps.storage.syncRecords.upsert(
-        creates.map(({ link, localId, remote }) => ({
-          ...(link ?? {}),
-          syncConfigId: config.id,
-          localId,
-          remoteId: remote.remoteId,
-          syncStatus: 'pending_inbound' as const,
-          generation: generation ?? link?.generation ?? 0,
-        })),
-      )
-    : [];
-  creates.forEach(({ localId, remote }, i) => {
+  // Before host records are written, their links record what is about to happen, in one
+  // statement with the page's other link writes still to come: a new host record's link is an
+  // intent (`pending_inbound`), an existing link notes the provider hash being applied. If the
+  // process dies before the final link write, the next run knows the host record holds our own
+  // write (not a host edit), and deletes an intent's record if the provider deleted it meanwhile.
+  const marks: SyncRecordInput[] = [];
+  for (const { link, localId, remote } of creates) {
+    const id = link?.id ?? randomUUID();
+    marks.push({
+      ...(link ?? {}),
+      id,
+      syncConfigId: config.id,
+      localId,
+      remoteId: remote.remoteId,
+      syncStatus: 'pending_inbound',
+      generation: generation ?? link?.generation ?? 0,
+    });
     const existing = localById.get(localId);
     const data = existing ? mergeInto(existing.data, remote.mapped) : remote.mapped;
     localUpserts.push({ id: localId, data });
     linkWrites.push(
-      syncedLink(run, intents[i], {
-        localId,
-        ...remoteFields(remote),
-        base: remote.mapped,
-        generation,
-        local: data,
-      }),
+      syncedLink(
+        run,
+        { ...link, id },
+        { localId, ...remoteFields(remote), base: remote.mapped, generation, local: data },
+      ),
     );
     stats.created++;
-  });
+  }
 
   for (const { link, remote } of compare) {
     const localId = link.localId!;
@@ -233,9 +239,14 @@ export async function applyRemoteRecords(
     } else if (
       config.direction === 'inbound' ||
       localHash === link.baseHash ||
+      localHash === (link.pending as { inbound?: string } | null)?.inbound ||
       (link.baseHash === null && link.syncStatus !== 'synced')
     ) {
       const data = mergeInto(local.data, remote.mapped);
+      marks.push({
+        ...link,
+        pending: { ...(link.pending ?? {}), inbound: hashRecord(mapper.pickLocal(data)) },
+      });
       localUpserts.push({ id: localId, data });
       linkWrites.push(linked(data));
       stats.updated++;
@@ -290,6 +301,7 @@ export async function applyRemoteRecords(
     }
   }
 
+  if (marks.length) await deps.storage.syncRecords.upsert(marks);
   if (localUpserts.length) await run.localStore.upsert(localUpserts);
   for (const push of pushes) {
     try {

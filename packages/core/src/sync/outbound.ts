@@ -135,7 +135,10 @@ async function createRemote(
 ) {
   const { deps, config } = run;
   const localId = local.id;
-  // Record the intent first: a crash after the provider call retries with the same key.
+  // Record the intent first: a crash after the provider call retries with the same key. The
+  // intent remembers what the first attempt sent: a provider replays the first response for a
+  // reused key, so if the host changed the record since, the difference follows as an update.
+  const sent = hashRecord(outgoing);
   const [link] =
     existing?.syncStatus === 'pending_outbound'
       ? [existing]
@@ -148,10 +151,17 @@ async function createRemote(
             pending: {
               op: 'create',
               attempt: (existing?.pending as { attempt?: number } | null)?.attempt ?? 0,
+              sent,
             },
           },
         ]);
-  const written = await pushCreate(run, link!, outgoing);
+  let written = await pushCreate(run, link!, outgoing);
+  const firstSent = (link!.pending as { sent?: string } | null)?.sent;
+  if (firstSent !== undefined && firstSent !== sent && written.mapped) {
+    const created = { ...link!, remoteId: written.remoteId, remoteVersion: written.remoteVersion };
+    const followUp = await pushUpdate(run, created, outgoing, written.mapped, written.remoteVersion);
+    if (followUp) written = followUp;
+  }
   const { data, base } = await takeComputedValues(run, local, projected, outgoing, written);
   await deps.storage.syncRecords.upsert([syncedLink(run, link, { localId, ...written, base, local: data })]);
   run.stats.created++;

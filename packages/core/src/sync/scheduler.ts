@@ -46,9 +46,18 @@ export class Scheduler {
 
   start(): void {
     if (this.#timer) return;
-    this.#timer = setInterval(() => void this.runDue(), this.#tickMs);
+    this.#timer = setInterval(() => this.#tickInBackground(), this.#tickMs);
     this.#timer.unref();
-    void this.runDue();
+    this.#tickInBackground();
+  }
+
+  #tickInBackground(): void {
+    this.runDue().catch((error: unknown) =>
+      this.#logger.error(
+        { error: (error as Error)?.message },
+        'scheduler tick failed; the next tick retries',
+      ),
+    );
   }
 
   /** Stops ticking and lets running syncs finish their current page. */

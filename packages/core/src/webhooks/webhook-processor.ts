@@ -66,10 +66,20 @@ export class WebhookProcessor {
     return this.#draining;
   }
 
+  /**
+   * Drains without a caller to report to: a failure (storage down) is logged, never left as an
+   * unhandled rejection that would end the host's process. The next drain retries.
+   */
+  drainInBackground(): void {
+    this.drain().catch((error: unknown) =>
+      this.logger.error({ error: (error as Error)?.message }, 'webhook processing failed; will retry'),
+    );
+  }
+
   /** Drains every `intervalMs` so retries whose backoff has passed get their turn. */
   startPolling(intervalMs = 5_000): void {
     if (this.#timer || this.#closed) return;
-    this.#timer = setInterval(() => void this.drain(), intervalMs);
+    this.#timer = setInterval(() => this.drainInBackground(), intervalMs);
     this.#timer.unref();
   }
 
@@ -78,7 +88,7 @@ export class WebhookProcessor {
     if (this.#closed) return;
     const timer = setTimeout(() => {
       this.#wakeups.delete(timer);
-      void this.drain();
+      this.drainInBackground();
     }, delayMs + 1);
     timer.unref();
     this.#wakeups.add(timer);

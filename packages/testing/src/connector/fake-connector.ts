@@ -184,8 +184,11 @@ function fakeEntity(
         return remote.put(name, fields);
       });
     },
-    async update(_ctx, id, changes, { version }) {
+    async update(_ctx, id, changes, { version, idempotencyKey }) {
       remote.call('update', name, id);
+      // A reused key replays the first response, as Stripe's Idempotency-Key and QuickBooks' requestid do.
+      const replay = remote.replayed(idempotencyKey);
+      if (replay) return replay;
       const current = remote.get(name, id);
       if (!current) throw new SyncBridgeError(`fake update ${name} ${id}: not found`, { code: 'NOT_FOUND' });
       if (version !== undefined && version !== String(current.version)) {
@@ -194,9 +197,11 @@ function fakeEntity(
           { code: 'STALE_VERSION' },
         );
       }
-      remote.writes.update++;
-      const { id: _ignored, updated: _u, version: _v, ...fields } = changes as Record<string, unknown>;
-      return remote.put(name, { ...fields, id });
+      return remote.idempotent(idempotencyKey, () => {
+        remote.writes.update++;
+        const { id: _ignored, updated: _u, version: _v, ...fields } = changes as Record<string, unknown>;
+        return remote.put(name, { ...fields, id });
+      });
     },
     async delete(_ctx, id) {
       remote.call('delete', name, id);

@@ -145,6 +145,12 @@ export class FakeRemote {
    * @internal Replays a create made with the same idempotency key: the first response, as
    * providers do (Stripe, QuickBooks `requestid`), even if the record changed or was deleted since.
    */
+  /** @internal The first response of a write made with this key, if there was one. */
+  replayed(key: string): FakeRecord | undefined {
+    const first = this.#idempotency.get(key);
+    return first === undefined ? undefined : structuredClone(first);
+  }
+
   idempotent(key: string, make: () => FakeRecord): FakeRecord {
     const first = this.#idempotency.get(key);
     if (first !== undefined) return structuredClone(first);

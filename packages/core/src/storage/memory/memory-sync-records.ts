@@ -113,12 +113,17 @@ export function memorySyncRecords(ctx: MemoryContext): SyncRecordStore {
       const f = parseWith(syncRecordFilterSchema, filter, 'syncRecords.list');
       const statuses = f.status === undefined ? undefined : Array.isArray(f.status) ? f.status : [f.status];
       const out: SyncRecord[] = [];
-      const candidates = [...state.syncRecords.values()]
-        .filter((r) => r.syncConfigId === f.syncConfigId && (f.after === undefined || r.id > f.after))
+      // Filter first, then sort what is left: a status query (the engine's retries) stays cheap.
+      const matching = [...state.syncRecords.values()]
+        .filter(
+          (r) =>
+            r.syncConfigId === f.syncConfigId &&
+            (f.after === undefined || r.id > f.after) &&
+            (!statuses || statuses.includes(r.syncStatus)) &&
+            (f.generationBelow === undefined || r.generation < f.generationBelow),
+        )
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      for (const r of candidates) {
-        if (statuses && !statuses.includes(r.syncStatus)) continue;
-        if (f.generationBelow !== undefined && r.generation >= f.generationBelow) continue;
+      for (const r of matching) {
         out.push(clone(r));
         if (out.length >= f.limit) break;
       }

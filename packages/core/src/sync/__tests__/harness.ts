@@ -71,6 +71,8 @@ export interface Setup {
 
 export async function setup(
   options: {
+    /** Provider records per write batch; 1 writes (and checkpoints) every page. */
+    writeBatchSize?: number;
     config?: Partial<Pick<SyncConfig, 'direction' | 'conflictResolution' | 'prioritySource'>>;
     connector?: FakeConnectorOptions;
     storage?: StorageAdapter;
@@ -98,18 +100,21 @@ export async function setup(
     ...options.config,
   });
   const make = () =>
-    new SyncEngine({
-      storage,
-      connectors: new Map([[connector.provider, connector]]),
-      local: { customer: local },
-      contextFor: async () => context(),
-      mapperFor: async () => testMapper,
-      resolve: testResolve,
-      events,
-      logger: silentLogger,
-      // The provider's clock: incremental watermarks compare against its timestamps.
-      now: () => new Date(remote.now()),
-    });
+    new SyncEngine(
+      {
+        storage,
+        connectors: new Map([[connector.provider, connector]]),
+        local: { customer: local },
+        contextFor: async () => context(),
+        mapperFor: async () => testMapper,
+        resolve: testResolve,
+        events,
+        logger: silentLogger,
+        // The provider's clock: incremental watermarks compare against its timestamps.
+        now: () => new Date(remote.now()),
+      },
+      { writeBatchSize: options.writeBatchSize ?? 1 },
+    );
   return {
     storage,
     engine: make(),

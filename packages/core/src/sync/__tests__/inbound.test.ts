@@ -122,6 +122,27 @@ describe('inbound sync', () => {
     expect(localRows(s)).toEqual(remoteRows(s));
   });
 
+  it('writes pages in batches and resumes from the last committed batch', async () => {
+    const s = await setup({ writeBatchSize: 25 });
+    s.remote.seed('contact', people(95));
+    let listCalls = 0;
+    const original = s.remote.call.bind(s.remote);
+    s.remote.call = (op, entity, id) => {
+      // Page 7 fails: pages 1-3 and 4-6 were written as two batches of 30.
+      if (op === 'list' && ++listCalls === 7) throw new Error('process killed');
+      original(op, entity, id);
+    };
+    const crashed = await s.engine.run(s.integrationId, { type: 'full' });
+    expect(crashed.status).toBe('failed');
+    expect(s.local.size).toBe(60);
+    s.remote.call = original;
+    s.remote.calls.length = 0;
+    const resumed = await s.restart().run(s.integrationId, { type: 'full' });
+    expect(resumed).toMatchObject({ status: 'completed', recordsCreated: 35 });
+    expect(s.remote.calls.filter((c) => c.op === 'list')).toHaveLength(4);
+    expect(localRows(s)).toEqual(remoteRows(s));
+  });
+
   it('lists records changed since the last watermark when the connector has no change feed', async () => {
     const s = await setup({ connector: { changeFeed: false } });
     s.remote.seed('contact', people(10));
