@@ -124,12 +124,7 @@ async function race(storages: readonly StorageAdapter[]) {
   }
 }
 
-const backends: { name: string; open: () => Promise<TestDatabase> }[] = [
-  { name: 'pglite', open: openPglite },
-  ...(DATABASE_URL ? [{ name: 'postgres', open: async () => openPostgres(DATABASE_URL) }] : []),
-];
-
-describe.each(backends)('token refresh race on $name', ({ name, open }) => {
+describe.each(sqlBackends())('token refresh race on $name', ({ name, open }) => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await open();
