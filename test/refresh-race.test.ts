@@ -22,8 +22,8 @@ import {
   DATABASE_URL,
   dropSchema,
   freshSchema,
-  openPglite,
   openPostgres,
+  sqlBackends,
   type TestDatabase,
 } from './support/databases.js';
 
