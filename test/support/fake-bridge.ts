@@ -29,6 +29,8 @@ export interface FakeBridge {
    * storage unless another handle on it is given: a restarted process.
    */
   restart(storage?: StorageAdapter): Promise<SyncBridge>;
+  /** Another bridge alongside this one (another process), on the same host store and provider. */
+  spawn(storage?: StorageAdapter): SyncBridge;
 }
 
 export async function fakeBridge(options: {
@@ -79,6 +81,7 @@ export async function fakeBridge(options: {
       fixture.bridge = bridge;
       return bridge;
     },
+    spawn: (storage) => make(storage),
   };
   return fixture;
 }

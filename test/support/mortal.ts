@@ -19,7 +19,7 @@ export function mortal(
           ? fn
           : async (...args: unknown[]) => {
               if (dead) throw killed();
-              if (name === 'syncRecords' && key === 'upsert' && dies()) {
+              if (`${name}.${key}` === at && dies()) {
                 dead = true;
                 throw killed();
               }
