@@ -1,13 +1,15 @@
 import type { StorageAdapter } from '@syncbridge/core';
 
 /**
- * A storage whose process "dies": the first link write (`syncRecords.upsert`) for which
- * `dies()` is true throws, and from then on every storage call throws, as nothing runs after a
- * crash. A new bridge on the unwrapped storage is the restarted process.
+ * A storage whose process "dies": the first call of `at` (default the link write,
+ * `syncRecords.upsert`) for which `dies()` is true throws, and from then on every storage call
+ * throws, as nothing runs after a crash. A new bridge on the unwrapped storage is the restarted
+ * process.
  */
 export function mortal(
   storage: StorageAdapter,
   dies: () => boolean,
+  at: `${string}.${string}` = 'syncRecords.upsert',
 ): StorageAdapter & { readonly dead: boolean } {
   let dead = false;
   const killed = () => new Error('the process died (injected crash)');
