@@ -57,4 +57,47 @@ describe.each(sqlBackends())('webhook recovery on $name', ({ open }) => {
         await restarted.close();
       }
     }));
+
+  it('processes an event whose processing a crash interrupted once its lease has lapsed, not before', () =>
+    withWorkspace(async (workspace) => {
+      let crashing = false;
+      // The process dies while applying the event (at its first link write).
+      const storage = mortal(workspace.storage, () => crashing);
+      const f = await fakeBridge({ storage, local: workspace.local });
+      await f.bridge.webhooks.register({ integrationId: f.integrationId, secret: WEBHOOK_SECRET });
+      const created = f.remote.put('contact', { name: 'Leased', email: 'l@example.com' });
+      const body = JSON.stringify({
+        events: [{ id: 'evt_lease_1', entity: 'contact', objectId: created.id, type: 'upsert' }],
+      });
+      crashing = true;
+      const reply = await f.bridge.webhooks.receive({
+        provider: 'fake',
+        headers: signFakeWebhook(body, WEBHOOK_SECRET),
+        body,
+      });
+      expect(reply.status).toBe(200);
+      // Processing starts now (the delivery's own background drain joins this one) and dies.
+      await expect(f.bridge.webhooks.process()).rejects.toThrow(/process died/);
+      expect(await workspace.storage.webhookEvents.list({})).toMatchObject([
+        { eventId: 'evt_lease_1', status: 'processing' },
+      ]);
+
+      const restarted = f.spawn(workspace.storage);
+      try {
+        // Another worker may still hold the lease: the event waits.
+        await restarted.webhooks.process();
+        expect(await restarted.webhooks.events()).toMatchObject([
+          { eventId: 'evt_lease_1', status: 'processing' },
+        ]);
+        expect(await workspace.local.all()).toEqual([]);
+        f.remote.advance(60_001); // the default lease is 60 s
+        await restarted.webhooks.process();
+        expect(await restarted.webhooks.events()).toMatchObject([
+          { eventId: 'evt_lease_1', status: 'processed' },
+        ]);
+        expect(rowsOf((await workspace.local.all()).map((r) => r.data))).toEqual(['Leased|l@example.com']);
+      } finally {
+        await restarted.close();
+      }
+    }));
 });
