@@ -11,12 +11,19 @@ export interface Crashable extends StorageAdapter {
   readonly crashes: number;
 }
 
-export function crashable(storage: StorageAdapter): Crashable {
+export function crashable(
+  storage: StorageAdapter,
+  options: {
+    /** Link writes the crash passes over (it stays armed for the next one). */
+    spare?: (rows: Parameters<StorageAdapter['syncRecords']['upsert']>[0]) => Promise<boolean>;
+  } = {},
+): Crashable {
   let countdown: number | null = null;
   let crashes = 0;
   const syncRecords = {
     ...storage.syncRecords,
     upsert: async (...args: Parameters<StorageAdapter['syncRecords']['upsert']>) => {
+      if (countdown === 0 && (await options.spare?.(args[0]))) return storage.syncRecords.upsert(...args);
       if (countdown !== null && countdown-- <= 0) {
         countdown = null;
         crashes++;
