@@ -4,6 +4,7 @@ import {
   type StorageAdapter,
   type SyncBridge,
   type SyncBridgeOptions,
+  type SyncConfigureInput,
 } from '@syncbridge/core';
 import { createFakeConnector, type FakeConnectorOptions, type FakeRemote } from '@syncbridge/testing';
 import type { InspectableStore } from './databases.js';
@@ -37,6 +38,8 @@ export async function fakeBridge(options: {
   storage: StorageAdapter;
   local: InspectableStore;
   strategy?: Strategy;
+  /** Replaces the conflict policy (e.g. source priority). */
+  conflict?: SyncConfigureInput['conflict'];
   connector?: FakeConnectorOptions;
   bridge?: Partial<SyncBridgeOptions>;
 }): Promise<FakeBridge> {
@@ -66,7 +69,10 @@ export async function fakeBridge(options: {
     localEntity: 'customer',
     remoteEntity: 'contact',
     direction: 'bidirectional',
-    conflict: { strategy: options.strategy ?? 'last_write_wins', fallback: 'last_write_wins' },
+    conflict: options.conflict ?? {
+      strategy: options.strategy ?? 'last_write_wins',
+      fallback: 'last_write_wins',
+    },
     mappings: MAPPINGS,
   });
   const fixture: FakeBridge = {
