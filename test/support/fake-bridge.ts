@@ -57,6 +57,8 @@ export async function fakeBridge(options: {
       local: { customer: options.local.store },
       // The provider's clock: incremental watermarks compare against its timestamps.
       now: () => new Date(remote.now()),
+      // A checkpoint after every page, so a crash or stop lands between pages at a known place.
+      engine: { writeBatchSize: 1 },
       ...options.bridge,
     });
   let bridge = make();

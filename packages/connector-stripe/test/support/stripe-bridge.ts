@@ -24,6 +24,8 @@ export function makeBridge(storage: StorageAdapter, customers: LocalStore): Sync
     encryptionKeys: [{ kid: 'k1', key: ENCRYPTION_KEY }],
     connectors: [stripe()],
     local: { customer: customers },
+    // A checkpoint after every 100-record page, so a failed page resumes at a known cursor.
+    engine: { writeBatchSize: 100 },
   });
 }
 

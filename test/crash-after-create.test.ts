@@ -1,23 +1,11 @@
 /*
- * KNOWN BUG (for the lead; kept out of the committed suite because it fails today).
- * Run: pnpm exec vitest run --config test/known-bugs/vitest.config.ts
- *
- * A crash between a provider create and the commit of its link leaves the link
- * `pending_outbound` with no remote id. The next sync run pulls before it pushes
- * (engine #run: fullPass/incrementalPass, then outboundPass), so the inbound pass meets the new
- * provider record with no link by remote id and creates a second host record for it
- * (localIdFor(config, remoteId)); only then does outboundPass replay the create (idempotency key,
- * no new provider record) and link the original host record to the same remote id. Result: the
- * host has the record twice and two links share one remote id. A webhook (applyChanges) or a
- * change-feed pass hits the same window.
- * Fix: at the start of every config run under the sync lock (SyncEngine #run, applyChanges,
- * withConfigRun), replay `pending_outbound` creates first (pushLocalChanges on their local ids,
- * which reuses `sb-c-<link id>`), before any provider record is applied.
+ * A crash between a provider create and the commit of its link: the next run replays the create (same idempotency key) before any provider record is applied, so nothing is duplicated.
+ * (Found by the scenario tests; kept as regression tests.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPglite, sqlWorkspace, type TestDatabase } from '../support/databases.js';
-import { fakeBridge, rowsOf } from '../support/fake-bridge.js';
-import { mortal } from '../support/mortal.js';
+import { openPglite, sqlWorkspace, type TestDatabase } from './support/databases.js';
+import { fakeBridge, rowsOf } from './support/fake-bridge.js';
+import { mortal } from './support/mortal.js';
 
 describe('crash between a provider create and its commit (PGlite)', () => {
   let db: TestDatabase;

@@ -1,23 +1,12 @@
 /*
- * KNOWN BUG (for the lead; kept out of the committed suite because it fails today).
- * Run: pnpm exec vitest run --config test/known-bugs/vitest.config.ts
- *
- * Background inbox drains are fire-and-forget with `void processor.drain()` (create-sync-bridge.ts:
- * receiver `onStored`, `ready()` after migrate, and WebhookProcessor.startPolling's interval).
- * When storage fails during a drain (database restarting, a failover, a pool timeout on
- * `webhookEvents.claim` or `update`), the rejection is unhandled; on Node ≥ 15 an unhandled
- * rejection terminates the host process by default. A webhook arriving during a database
- * blip can thus kill the host app.
- * Fix: in WebhookProcessor, make the background entry points catch and log:
- * `drainInBackground() { this.drain().catch((e) => this.logger.error({ error: e.message }, 'webhook drain failed; will retry')) }`
- * and use it in onStored, ready() and startPolling (keep `drain()` rejecting for explicit
- * `webhooks.process()` callers).
+ * Background webhook drains (after a delivery, at start-up, on the poll timer) catch and log a failure instead of leaving an unhandled rejection that would end the host process.
+ * (Found by the scenario tests; kept as regression tests.)
  */
 import { memoryLocalStore, memoryStorage } from '@syncbridge/core';
 import { signFakeWebhook } from '@syncbridge/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeBridge, WEBHOOK_SECRET } from '../support/fake-bridge.js';
-import { mortal } from '../support/mortal.js';
+import { fakeBridge, WEBHOOK_SECRET } from './support/fake-bridge.js';
+import { mortal } from './support/mortal.js';
 
 const unhandled: unknown[] = [];
 const record = (reason: unknown) => unhandled.push(reason);
