@@ -30,12 +30,6 @@ runConnectorSuite({
   entity: 'contact',
   driver,
   pageCount: 120,
-  skip: {
-    // EntityDefinition.get documents "null when the provider has none", which is what acme's get
-    // does with a 404; this suite case expects get() to throw NotFoundError instead.
-    'maps a not_found failure to its typed error':
-      'get() returns null for a 404, as EntityDefinition.get documents',
-  },
   context: () => ({
     http: createHttpClient({
       connector,

@@ -67,6 +67,17 @@ function lowerHeaders(headers: WebhookDelivery['headers']): Record<string, strin
  */
 export function createWebhookReceiver(deps: ReceiverDeps) {
   const rejections: WebhookRejections = { unknownProvider: 0, tooLarge: 0, badSignature: 0, malformed: 0 };
+  // Decrypted signing secrets by their ciphertext: a ciphertext always opens to the same secret,
+  // so this never goes stale, and a delivery costs no decryption. Bounded; kept in memory only.
+  const opened = new Map<string, string>();
+  const openSecret = async (ciphertext: string): Promise<string> => {
+    const known = opened.get(ciphertext);
+    if (known !== undefined) return known;
+    const secret = await deps.secrets.decrypt<string>(ciphertext);
+    if (opened.size >= 1_000) opened.clear();
+    opened.set(ciphertext, secret);
+    return secret;
+  };
 
   async function candidates(
     provider: string,
@@ -118,8 +129,7 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
       const account = integration ? String(integration.config[key] ?? '') : '';
       if (!accounts.has(account) || byAccount.has(account)) continue;
       const verified =
-        r.id === matched.id ||
-        (await connector.webhooks!.verify(request, await deps.secrets.decrypt<string>(r.secret), now));
+        r.id === matched.id || (await connector.webhooks!.verify(request, await openSecret(r.secret), now));
       if (verified) byAccount.set(account, r);
     }
     for (const e of events) routes.set(e, e.accountId ? byAccount.get(e.accountId) : matched);
@@ -162,7 +172,7 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
       accounts,
       delivery.integrationId,
     )) {
-      const secret = await deps.secrets.decrypt<string>(registration.secret!);
+      const secret = await openSecret(registration.secret!);
       if (await connector.webhooks.verify(request, secret, now)) {
         matched = registration;
         break;
