@@ -96,14 +96,7 @@ export class SyncEngine {
     );
     if (configs.length === 0) return null;
     const started = this.#deps.now();
-    const log = await storage.syncLogs.create({
-      integrationId,
-      syncConfigId: configs.length === 1 ? configs[0]!.id : null,
-      syncType: 'webhook',
-      status: 'running',
-      startedAt: started,
-      triggeredBy,
-    });
+    const log = await this.#startLog(integrationId, configs, 'webhook', started, triggeredBy);
     const stats = new RunStats();
     const failures: Error[] = [];
     for (const config of configs) {
@@ -139,17 +132,35 @@ export class SyncEngine {
     return this.#finishLog(log.id, started, stats, failures, configs.length);
   }
 
+  #startLog(
+    integrationId: string,
+    configs: readonly SyncConfig[],
+    syncType: SyncType,
+    started: Date,
+    triggeredBy: string,
+  ) {
+    return this.#deps.storage.syncLogs.create({
+      integrationId,
+      syncConfigId: configs.length === 1 ? configs[0]!.id : null,
+      syncType,
+      status: 'running',
+      startedAt: started,
+      triggeredBy,
+    });
+  }
+
   async #finishLog(
     logId: string,
     started: Date,
     stats: RunStats,
     failures: Error[],
     configCount: number,
+    stopped = false,
   ): Promise<SyncLog> {
     const completedAt = this.#deps.now();
     return this.#deps.storage.syncLogs.update(logId, {
       status:
-        failures.length > 0 && failures.length === configCount
+        failures.length > 0 && failures.length === configCount && !stopped
           ? 'failed'
           : failures.length || stats.failed
             ? 'partial'
@@ -275,14 +286,13 @@ export class SyncEngine {
       (c) => !options.syncConfigIds || options.syncConfigIds.includes(c.id),
     );
     const started = this.#deps.now();
-    let log = await storage.syncLogs.create({
+    let log = await this.#startLog(
       integrationId,
-      syncConfigId: configs.length === 1 ? configs[0]!.id : null,
-      syncType: options.logType ?? type,
-      status: 'running',
-      startedAt: started,
-      triggeredBy: options.triggeredBy ?? 'manual',
-    });
+      configs,
+      options.logType ?? type,
+      started,
+      options.triggeredBy ?? 'manual',
+    );
     events.emit('sync.started', {
       integrationId,
       logId: log.id,
@@ -325,20 +335,8 @@ export class SyncEngine {
       ),
     );
     const stopped = failures.length > 0 && failures.every((f) => f instanceof SyncStoppedError);
-    const failed = failures.length > 0 && !stopped && failures.length === configs.length;
-    const completedAt = this.#deps.now();
-    log = await storage.syncLogs.update(log.id, {
-      status: failed ? 'failed' : failures.length > 0 || stats.failed > 0 ? 'partial' : 'completed',
-      recordsProcessed: stats.processed,
-      recordsCreated: stats.created,
-      recordsUpdated: stats.updated,
-      recordsSkipped: stats.skipped,
-      recordsFailed: stats.failed,
-      errors: stats.errors,
-      errorMessage: failures.length ? failures.map((f) => f.message).join('\n') : null,
-      completedAt,
-      durationMs: Math.max(0, completedAt.getTime() - started.getTime()),
-    });
+    log = await this.#finishLog(log.id, started, stats, failures, configs.length, stopped);
+    const completedAt = log.completedAt ?? this.#deps.now();
     await this.#recordHealth(
       integration,
       failures.filter((f) => !(f instanceof SyncStoppedError)),
@@ -393,14 +391,7 @@ export class SyncEngine {
       const connector = this.#deps.connectors.get(integration.provider);
       if (!connector) continue;
       const started = this.#deps.now();
-      let log = await storage.syncLogs.create({
-        integrationId: integration.id,
-        syncConfigId: configs.length === 1 ? configs[0]!.id : null,
-        syncType: 'manual',
-        status: 'running',
-        startedAt: started,
-        triggeredBy,
-      });
+      let log = await this.#startLog(integration.id, configs, 'manual', started, triggeredBy);
       const stats = new RunStats();
       const failures: Error[] = [];
       for (const config of configs) {
