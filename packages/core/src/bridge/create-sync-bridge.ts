@@ -426,6 +426,7 @@ export function createSyncBridge(input: SyncBridgeOptions) {
         events: data.events ?? [],
         remoteId,
       });
+      receiver.invalidate();
       return publicRegistration(created);
     },
     async list(filter: { integrationId?: string } = {}) {
@@ -441,7 +442,9 @@ export function createSyncBridge(input: SyncBridgeOptions) {
       if (registration.remoteId && spec?.unregister) {
         await spec.unregister(await auth.context(registration.integrationId), registration.remoteId);
       }
-      return storage.webhooks.delete(id);
+      const deleted = await storage.webhooks.delete(id);
+      receiver.invalidate();
+      return deleted;
     },
     /**
      * Takes a delivery with its raw body, verifies it, stores its events and returns what to

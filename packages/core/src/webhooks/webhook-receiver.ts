@@ -32,6 +32,9 @@ export interface WebhookRejections {
   malformed: number;
 }
 
+/** How long a process reuses the registrations it read (a registration made elsewhere shows up after this). */
+const REGISTRATION_CACHE_MS = 1_000;
+
 export interface ReceiverDeps {
   storage: StorageAdapter;
   connectors: ReadonlyMap<string, Connector>;
@@ -79,23 +82,43 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
     return secret;
   };
 
+  /** Active registrations of a provider with their integration's account, cached for a moment. */
+  const cached = new Map<
+    string,
+    { at: number; rows: Promise<{ registration: WebhookRegistration; config: Record<string, unknown> }[]> }
+  >();
+  const registrationsOf = (provider: string) => {
+    const hit = cached.get(provider);
+    const at = Date.now();
+    if (hit && at - hit.at < REGISTRATION_CACHE_MS) return hit.rows;
+    const rows = (async () => {
+      const out: { registration: WebhookRegistration; config: Record<string, unknown> }[] = [];
+      for (const registration of await deps.storage.webhooks.list({ provider })) {
+        if (!registration.active || !registration.secret) continue;
+        const integration = await deps.storage.integrations.get(registration.integrationId);
+        if (integration) out.push({ registration, config: integration.config });
+      }
+      return out;
+    })();
+    rows.catch(() => cached.delete(provider));
+    cached.set(provider, { at, rows });
+    return rows;
+  };
+
   async function candidates(
     provider: string,
     connector: Connector,
     accountIds: string[],
     integrationId?: string,
   ) {
-    const registrations = (await deps.storage.webhooks.list({ provider })).filter(
-      (r) => r.active && r.secret,
-    );
+    const rows = await registrationsOf(provider);
+    const registrations = rows.map((r) => r.registration);
     if (integrationId) return registrations.filter((r) => r.integrationId === integrationId);
     const key = connector.webhooks?.accountConfigKey;
     if (key && accountIds.length) {
-      const matching: WebhookRegistration[] = [];
-      for (const r of registrations) {
-        const integration = await deps.storage.integrations.get(r.integrationId);
-        if (integration && accountIds.includes(String(integration.config[key]))) matching.push(r);
-      }
+      const matching = rows
+        .filter((r) => accountIds.includes(String(r.config[key])))
+        .map((r) => r.registration);
       if (matching.length) return matching;
     }
     return registrations;
@@ -123,17 +146,56 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
     }
     const byAccount = new Map<string, WebhookRegistration>();
     const accounts = new Set(events.flatMap((e) => (e.accountId ? [e.accountId] : [])));
-    for (const r of await deps.storage.webhooks.list({ provider: delivery.provider })) {
-      if (!r.active || !r.secret) continue;
-      const integration = await deps.storage.integrations.get(r.integrationId);
-      const account = integration ? String(integration.config[key] ?? '') : '';
+    for (const { registration: r, config } of await registrationsOf(delivery.provider)) {
+      const account = String(config[key] ?? '');
       if (!accounts.has(account) || byAccount.has(account)) continue;
       const verified =
-        r.id === matched.id || (await connector.webhooks!.verify(request, await openSecret(r.secret), now));
+        r.id === matched.id || (await connector.webhooks!.verify(request, await openSecret(r.secret!), now));
       if (verified) byAccount.set(account, r);
     }
     for (const e of events) routes.set(e, e.accountId ? byAccount.get(e.accountId) : matched);
     return routes;
+  }
+
+  // Delivery counters of concurrent deliveries are added up and written together: every delivery
+  // updating the same registration row one at a time would queue them all behind that row.
+  const counts = new Map<string, { received: number; lastReceivedAt: Date }>();
+  let writing: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const writeCounts = async () => {
+    const batch = [...counts];
+    counts.clear();
+    for (const [id, c] of batch) await deps.storage.webhooks.recordDelivery(id, c);
+  };
+  const flushCounts = (): Promise<void> => {
+    if (!writing) {
+      writing = writeCounts().finally(() => {
+        writing = null;
+      });
+      return writing;
+    }
+    next ??= writing.then(
+      () => {
+        next = null;
+        return flushCounts();
+      },
+      () => {
+        next = null;
+        return flushCounts();
+      },
+    );
+    return next;
+  };
+  async function countDeliveries(perRegistration: Map<string, number>, at: Date): Promise<void> {
+    if (perRegistration.size === 0) return;
+    for (const [id, n] of perRegistration) {
+      const c = counts.get(id);
+      counts.set(id, {
+        received: (c?.received ?? 0) + n,
+        lastReceivedAt: c && c.lastReceivedAt > at ? c.lastReceivedAt : at,
+      });
+    }
+    await flushCounts();
   }
 
   async function receive(delivery: WebhookDelivery): Promise<WebhookReply> {
@@ -223,12 +285,12 @@ export function createWebhookReceiver(deps: ReceiverDeps) {
         );
       }
     }
-    for (const [id, count] of perRegistration) {
-      await deps.storage.webhooks.recordDelivery(id, { received: count, lastReceivedAt: now });
-    }
+    await countDeliveries(perRegistration, now);
     if (received > 0) deps.onStored();
     return { status: 200, body: { received, duplicates } };
   }
 
-  return { receive, rejections };
+  /** Forgets cached registrations (after one was added, changed or removed). */
+  const invalidate = () => cached.clear();
+  return { receive, rejections, invalidate };
 }
