@@ -102,7 +102,9 @@ describe.each(sqlBackends())('crash safety on $name', ({ open }) => {
             /process died/,
           );
           expect(storage.dead).toBe(true);
-          expect(f.remote.writes.create).toBe(createsBeforeCrash);
+          // Pushes run four at a time: creates already in flight when the process died reached the provider too.
+          expect(f.remote.writes.create).toBeGreaterThanOrEqual(createsBeforeCrash);
+          expect(f.remote.writes.create).toBeLessThanOrEqual(Math.min(12, createsBeforeCrash + 3));
           const restarted = await f.restart(workspace.storage);
           await restarted.changes.notify(
             'customer',

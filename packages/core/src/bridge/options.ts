@@ -60,6 +60,7 @@ const optionsShape = z.object({
       configConcurrency: z.number().int().positive().optional(),
       failuresBeforeError: z.number().int().positive().optional(),
       writeBatchSize: z.number().int().positive().max(10_000).optional(),
+      pushConcurrency: z.number().int().positive().max(64).optional(),
     })
     .optional(),
   webhooks: z

@@ -28,6 +28,8 @@ export interface ConfigRun {
   readonly stopSignal: AbortSignal;
   /** Provider records written per batch in list passes (pages are joined up to this). */
   readonly writeBatchSize: number;
+  /** Host records pushed at once (the connector's rate limiter paces the requests). */
+  readonly pushConcurrency: number;
 }
 
 /** The identifying part of record events for this run. */

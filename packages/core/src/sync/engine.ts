@@ -37,6 +37,8 @@ export interface EngineOptions {
   failuresBeforeError?: number;
   /** Provider records written per batch in list passes (pages are joined up to this). Default 1,000. */
   writeBatchSize?: number;
+  /** Host records pushed to the provider at once per sync config. Default 4. */
+  pushConcurrency?: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export class SyncEngine {
       configConcurrency: options.configConcurrency ?? 2,
       failuresBeforeError: options.failuresBeforeError ?? 3,
       writeBatchSize: options.writeBatchSize ?? 1_000,
+      pushConcurrency: options.pushConcurrency ?? 4,
     };
   }
 
@@ -275,6 +278,7 @@ export class SyncEngine {
       stats,
       stopSignal: this.#stop.signal,
       writeBatchSize: this.#options.writeBatchSize,
+      pushConcurrency: this.#options.pushConcurrency,
     };
   }
 

@@ -38,8 +38,10 @@ export async function pushLocalChanges(
   ]);
   const linkByLocal = new Map(links.map((l) => [l.localId!, l]));
   const localById = new Map(locals.map((l) => [l.id, l]));
-  for (const id of ids) {
-    if (run.stopSignal.aborted) break;
+  // Records are pushed a few at a time (each one's steps stay in order); the connector's rate
+  // limiter decides how fast requests really go.
+  const pushOne = async (id: string): Promise<void> => {
+    if (run.stopSignal.aborted) return;
     const link = linkByLocal.get(id);
     const local = localById.get(id);
     const echo = () => {
@@ -72,14 +74,14 @@ export async function pushLocalChanges(
           await deps.storage.syncRecords.delete([link.id]);
           stats.skipped++;
         } else stats.skipped++;
-        continue;
+        return;
       }
       // What the host record says in the compared (inbound) shape, and what a push would send.
       const projected = run.mapper.pickLocal(local.data);
       const outgoing = run.mapper.pickLocal(local.data, { direction: 'outbound' });
       if (link?.syncStatus === 'synced' && link.remoteId && hashRecord(outgoing) === link.localHash) {
         echo();
-        continue;
+        return;
       }
       stats.processed++;
       if (link?.syncStatus === 'conflict') {
@@ -95,7 +97,12 @@ export async function pushLocalChanges(
         deps.logger.error({ localId: id }, `could not record the failure: ${(markError as Error).message}`),
       );
     }
-  }
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) await pushOne(ids[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(run.pushConcurrency, ids.length) }, worker));
 }
 
 /**
@@ -157,10 +164,18 @@ async function createRemote(
         ]);
   let written = await pushCreate(run, link!, outgoing);
   const firstSent = (link!.pending as { sent?: string } | null)?.sent;
-  if (firstSent !== undefined && firstSent !== sent && written.mapped) {
+  const replayed = written.mapped;
+  if (firstSent !== undefined && firstSent !== sent && replayed) {
     const created = { ...link!, remoteId: written.remoteId, remoteVersion: written.remoteVersion };
-    const followUp = await pushUpdate(run, created, outgoing, written.mapped, written.remoteVersion);
-    if (followUp) written = followUp;
+    try {
+      const followUp = await pushUpdate(run, created, outgoing, replayed, written.remoteVersion);
+      if (followUp) written = followUp;
+    } catch (error) {
+      // The create is confirmed (the provider named its record): link it to what the provider
+      // holds, so later passes see the host's change (and a provider delete) like any other.
+      await deps.storage.syncRecords.upsert([syncedLink(run, link, { localId, ...written, base: replayed })]);
+      throw error;
+    }
   }
   const { data, base } = await takeComputedValues(run, local, projected, outgoing, written);
   await deps.storage.syncRecords.upsert([syncedLink(run, link, { localId, ...written, base, local: data })]);
