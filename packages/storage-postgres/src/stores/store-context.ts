@@ -117,3 +117,21 @@ export function patchParams(spec: ColumnSpec, patch: object): { fields: string[]
   );
   return { fields, json: recordset(fields, [patch]).slice(1, -1) };
 }
+
+/**
+ * ` WHERE a = $1 AND b = $2` for the filters that are set (undefined ones are left out), with
+ * their parameters; an empty string when none is set.
+ */
+export function equalityWhere(filters: readonly (readonly [column: string, value: unknown])[]): {
+  sql: string;
+  params: unknown[];
+} {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  for (const [column, value] of filters) {
+    if (value === undefined) continue;
+    params.push(value);
+    where.push(`${column} = $${params.length}`);
+  }
+  return { sql: where.length ? ` WHERE ${where.join(' AND ')}` : '', params };
+}

@@ -9,7 +9,7 @@ import {
   syncLogPatchSchema,
 } from '@syncbridge/core';
 import { fromRow, recordset, SYNC_LOG } from './columns.js';
-import { insertSql, patchParams, type StoreContext, updateSql } from './store-context.js';
+import { equalityWhere, insertSql, patchParams, type StoreContext, updateSql } from './store-context.js';
 
 const CREATE_FIELDS = [
   'id',
@@ -65,21 +65,15 @@ export function postgresSyncLogs(ctx: StoreContext): SyncLogStore {
     },
     async list(filter = {}) {
       const f = parseWith(syncLogFilterSchema, filter, 'syncLogs.list');
-      const where: string[] = [];
-      const params: unknown[] = [];
-      for (const [column, value] of [
+      const { sql: where, params } = equalityWhere([
         ['integration_id', f.integrationId],
         ['sync_config_id', f.syncConfigId],
         ['status', f.status],
-      ] as const) {
-        if (value === undefined) continue;
-        params.push(value);
-        where.push(`${column} = $${params.length}`);
-      }
+      ]);
       params.push(f.limit ?? 100);
       const { rows } = await ctx.run(
         { operation: 'syncLogs.list' },
-        `SELECT * FROM ${t}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT $${params.length}::integer`,
+        `SELECT * FROM ${t}${where} ORDER BY started_at DESC, id DESC LIMIT $${params.length}::integer`,
         params,
       );
       return rows.map(toLog);

@@ -11,7 +11,7 @@ import {
   webhookEventPatchSchema,
 } from '@syncbridge/core';
 import { fromRow, recordset, WEBHOOK_EVENT } from './columns.js';
-import { insertSql, patchParams, type StoreContext, updateSql } from './store-context.js';
+import { equalityWhere, insertSql, patchParams, type StoreContext, updateSql } from './store-context.js';
 
 const INSERT_FIELDS = [
   'id',
@@ -77,21 +77,15 @@ export function postgresWebhookEvents(ctx: StoreContext): WebhookEventStore {
     },
     async list(filter = {}) {
       const f = parseWith(webhookEventFilterSchema, filter, 'webhookEvents.list');
-      const where: string[] = [];
-      const params: unknown[] = [];
-      for (const [column, value] of [
+      const { sql: where, params } = equalityWhere([
         ['provider', f.provider],
         ['integration_id', f.integrationId],
         ['status', f.status],
-      ] as const) {
-        if (value === undefined) continue;
-        params.push(value);
-        where.push(`${column} = $${params.length}`);
-      }
+      ]);
       params.push(f.limit ?? 100);
       const { rows } = await ctx.run(
         { operation: 'webhookEvents.list' },
-        `SELECT * FROM ${t}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY received_at, id LIMIT $${params.length}::integer`,
+        `SELECT * FROM ${t}${where} ORDER BY received_at, id LIMIT $${params.length}::integer`,
         params,
       );
       return rows.map(toEvent);

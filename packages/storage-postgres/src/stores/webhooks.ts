@@ -9,7 +9,7 @@ import {
   webhookRegistrationPatchSchema,
 } from '@syncbridge/core';
 import { fromRow, recordset, WEBHOOK } from './columns.js';
-import { insertSql, patchParams, type StoreContext, updateSql } from './store-context.js';
+import { equalityWhere, insertSql, patchParams, type StoreContext, updateSql } from './store-context.js';
 
 const CREATE_FIELDS = [
   'id',
@@ -44,19 +44,13 @@ export function postgresWebhooks(ctx: StoreContext): WebhookRegistrationStore {
       return rows[0] ? toWebhook(rows[0]) : null;
     },
     async list(filter = {}) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      for (const [column, value] of [
+      const { sql: where, params } = equalityWhere([
         ['integration_id', filter.integrationId],
         ['provider', filter.provider],
-      ] as const) {
-        if (value === undefined) continue;
-        params.push(value);
-        where.push(`${column} = $${params.length}`);
-      }
+      ]);
       const { rows } = await ctx.run(
         { operation: 'webhooks.list' },
-        `SELECT * FROM ${t}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`,
+        `SELECT * FROM ${t}${where} ORDER BY created_at, id`,
         params,
       );
       return rows.map(toWebhook);

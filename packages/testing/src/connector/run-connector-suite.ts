@@ -85,6 +85,8 @@ export function runConnectorSuite(options: ConnectorSuiteOptions): void {
   const capabilities = connector.capabilities.entities[name];
   const test = (title: string, fn: () => Promise<void>, timeoutMs?: number) => {
     const reason = options.skip?.[title];
+    // A case a connector cannot support is switched off by name, with its reason shown in the
+    // title and reported as skipped, never as passed.
     if (reason !== undefined) it.skip(`${title} (switched off: ${reason})`, fn);
     else it(title, fn, timeoutMs);
   };
